@@ -1,0 +1,179 @@
+"""The experiment config: one model for the engine's input, the websocket's
+``config`` message and the page's URL state (DESIGN.md, "The experiment config").
+
+Allowed names come from the engine's registries, so registering a new
+activation or dataset makes it a valid config value with no edit here.
+"""
+
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
+from engine.datasets import DATASETS
+from engine.features import FEATURES
+from engine.initializers import INITIALIZERS
+from engine.losses import LOSSES
+from engine.optimizers import OPTIMIZERS
+from engine.regularization import REGULARIZERS
+
+MAX_LAYERS = 8
+MAX_NEURONS = 16
+CUSTOM = "custom"
+
+
+class ConfigError(ValueError):
+    """An invalid config value: ``key`` names the field, ``message`` says what is allowed."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+def _one_of(choices: Any) -> AfterValidator:
+    names = list(choices)
+
+    def check(value: str) -> str:
+        if value not in names:
+            raise ValueError(f"must be one of {', '.join(names)}; got {value!r}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _features(names: list[str]) -> list[str]:
+    if not names:
+        raise ValueError("choose at least one feature")
+    unknown = [n for n in names if n not in FEATURES]
+    if unknown:
+        raise ValueError(f"unknown {unknown}; choose from {', '.join(FEATURES)}")
+    if len(set(names)) != len(names):
+        raise ValueError("each feature may appear only once")
+    return names
+
+
+def _hidden(sizes: list[int]) -> list[int]:
+    if len(sizes) > MAX_LAYERS:
+        raise ValueError(f"at most {MAX_LAYERS} hidden layers; got {len(sizes)}")
+    if any(not 1 <= s <= MAX_NEURONS for s in sizes):
+        raise ValueError(f"each layer needs 1 … {MAX_NEURONS} neurons; got {sizes}")
+    return sizes
+
+
+class ExperimentConfig(BaseModel):
+    """Every knob of one experiment, with TensorFlow Playground's defaults."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    problem: Annotated[str, _one_of(["classification", "regression"])] = "classification"
+    dataset: Annotated[str, _one_of([*DATASETS, CUSTOM])] = "circle"
+    noise: float = Field(0.0, ge=0.0, le=0.8)
+    train_fraction: float = Field(0.5, ge=0.1, le=0.9)
+    n_points: int | None = Field(None, ge=20, le=5000)
+    seed: int = Field(1, ge=0, le=2**32 - 1)
+    features: Annotated[list[str], AfterValidator(_features)] = ["x1", "x2"]
+    hidden: Annotated[list[int], AfterValidator(_hidden)] = [4, 2]
+    activation: Annotated[str, _one_of(ACTIVATIONS)] = "tanh"
+    layer_activations: list[Annotated[str, _one_of(ACTIVATIONS)] | None] | None = None
+    output: Annotated[str, _one_of(OUTPUT_ACTIVATIONS)] | None = None
+    loss: Annotated[str, _one_of(LOSSES)] = "squared"
+    init: Annotated[str, _one_of(INITIALIZERS)] = "playground"
+    learning_rate: float = Field(0.03, gt=0.0, le=10.0)
+    optimizer: Annotated[str, _one_of(OPTIMIZERS)] = "sgd"
+    batch_size: int = Field(10, ge=1, le=5000)
+    regularization: Annotated[str, _one_of(REGULARIZERS)] = "none"
+    regularization_rate: float = Field(0.0, ge=0.0, le=10.0)
+    dropout: float = Field(0.0, ge=0.0, le=0.9)
+    batch_norm: bool = False
+    early_stopping: int | None = Field(None, ge=1, le=1000)  # patience, in epochs
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "ExperimentConfig":
+        dataset = DATASETS.get(self.dataset)
+        if dataset and dataset.problem != self.problem:
+            raise ConfigError(
+                "dataset", f"{self.dataset} is a {dataset.problem} dataset; set problem to match"
+            )
+        if self.loss == "cross_entropy":
+            if self.problem != "classification":
+                raise ConfigError("loss", "cross_entropy needs problem=classification")
+            if self.output not in (None, "sigmoid"):
+                raise ConfigError("output", "cross_entropy needs the sigmoid output")
+        if self.layer_activations is not None and len(self.layer_activations) > len(self.hidden):
+            raise ConfigError("layer_activations", "one entry at most per hidden layer")
+        if dataset is not None:
+            n_train = round((self.n_points or dataset.default_n) * self.train_fraction)
+            if self.batch_size > n_train:
+                raise ConfigError(
+                    "batch_size", f"must be 1 … {n_train} (the number of training points)"
+                )
+        return self
+
+    @property
+    def output_activation(self) -> str:
+        """The output activation, filling in the default for the problem and loss."""
+        if self.output:
+            return self.output
+        if self.loss == "cross_entropy":
+            return "sigmoid"
+        return "tanh" if self.problem == "classification" else "linear"
+
+    @classmethod
+    def parse(cls, mapping: dict[str, Any]) -> "ExperimentConfig":
+        """Validate a mapping; raise ConfigError naming the first bad key."""
+        try:
+            return cls.model_validate(mapping)
+        except ValidationError as exc:
+            raise _config_error(exc) from None
+
+    def updated(self, changes: dict[str, Any]) -> "ExperimentConfig":
+        """A copy with ``changes`` applied and validated; ``self`` is untouched."""
+        return self.parse({**self.model_dump(), **changes})
+
+
+def _config_error(exc: ValidationError) -> ConfigError:
+    error = exc.errors()[0]
+    original = (error.get("ctx") or {}).get("error")
+    if isinstance(original, ConfigError):
+        return original
+    key = str(error["loc"][0]) if error["loc"] else "config"
+    message = error["msg"].removeprefix("Value error, ")
+    bounds = _allowed_range(key)
+    if bounds and error["type"] in _RANGE_ERRORS:
+        message = f"must be {bounds}; got {error['input']!r}"
+    elif error["type"] == "extra_forbidden":
+        message = f"unknown setting; valid settings are {', '.join(ExperimentConfig.model_fields)}"
+    return ConfigError(key, message)
+
+
+_RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+def _allowed_range(key: str) -> str | None:
+    """The field's numeric bounds as the page shows them, e.g. "0 … 0.8"."""
+    field = ExperimentConfig.model_fields.get(key)
+    if field is None:
+        return None
+    low = high = None
+    for rule in field.metadata:
+        for name, sign in (("ge", ""), ("gt", "> ")):
+            if getattr(rule, name, None) is not None:
+                low = f"{sign}{_number(getattr(rule, name))}"
+        for name in ("le", "lt"):
+            if getattr(rule, name, None) is not None:
+                high = _number(getattr(rule, name))
+    if low is None or high is None:
+        return None
+    return f"{low} … {high}"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -1,0 +1,87 @@
+"""What the network computes over the plane, for the pictures.
+
+The grid covers [-6, 6]² with ``resolution`` points per side. Maps are indexed
+``[i, j]`` with i along x2 (rows, ascending) and j along x1 (columns,
+ascending), the order a heatmap's ``z[row][col]`` expects.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from engine.features import transform
+from engine.network import Network
+
+Array = np.ndarray
+EXTENT = 6.0
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    output: Array  # (G, G) the network's output
+    neurons: list[Array]  # per hidden layer, (width, G, G): each neuron's output
+    features: Array  # (n_features, G, G): each input feature's value
+
+
+@dataclass(frozen=True)
+class FeaturePlane:
+    """The network's output over a grid of its own two input features."""
+
+    x_range: tuple[float, float]  # of the first feature
+    y_range: tuple[float, float]  # of the second
+    output: Array  # (G, G), rows along the second feature
+
+
+def grid_axis(resolution: int, extent: float = EXTENT) -> Array:
+    return np.linspace(-extent, extent, resolution)
+
+
+def grid_points(resolution: int, extent: float = EXTENT) -> Array:
+    """The (G², 2) points of the grid, row by row (x1 fastest)."""
+    axis = grid_axis(resolution, extent)
+    x1, x2 = np.meshgrid(axis, axis)
+    return np.column_stack([x1.ravel(), x2.ravel()])
+
+
+def snapshot(network: Network, features: Sequence[str], resolution: int) -> Snapshot:
+    """Every neuron's map and each feature's map, from ONE batched forward pass."""
+    inputs = transform(grid_points(resolution), features)
+    layers = network.activations(inputs)
+    shape = (resolution, resolution)
+    return Snapshot(
+        output=layers[-1][:, 0].reshape(shape),
+        neurons=[a.T.reshape(-1, *shape) for a in layers[:-1]],
+        features=inputs.T.reshape(-1, *shape),
+    )
+
+
+@cache
+def feature_range(name: str) -> tuple[float, float]:
+    """The values a feature takes over the plot square (from a fine grid)."""
+    values = transform(grid_points(201), [name])
+    return float(values.min()), float(values.max())
+
+
+def representation(X: Array, pair: Sequence[str]) -> Array:
+    """Points (n, 2) as coordinates in two chosen features, e.g. (r, theta)."""
+    return transform(X, pair)
+
+
+def feature_plane(
+    network: Network, features: Sequence[str], pair: Sequence[str], resolution: int
+) -> FeaturePlane | None:
+    """The output over the plane of ``pair``, when the inputs are exactly those two.
+
+    With any other inputs the network is not a function of the pair alone, so
+    there is nothing honest to draw and the answer is None.
+    """
+    if len(features) != 2 or sorted(features) != sorted(pair):
+        return None
+    (x0, x1), (y0, y1) = feature_range(pair[0]), feature_range(pair[1])
+    u, v = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    columns = {pair[0]: u.ravel(), pair[1]: v.ravel()}
+    inputs = np.column_stack([columns[name] for name in features])
+    output, _ = network.forward(inputs)
+    return FeaturePlane((x0, x1), (y0, y1), output.reshape(resolution, resolution))

@@ -1,0 +1,254 @@
+"""The trainer: data, features, network, loss and optimizer, stepped by the caller.
+
+``step()`` trains on one mini-batch, ``epoch()`` finishes a pass over the
+training set; both return small records and never print. The caller (a
+script, a test, the web session) decides what to show. Divergence and early
+stopping are states to read (``trainer.state``), not exceptions.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engine import datasets
+from engine.config import CUSTOM, ConfigError, ExperimentConfig
+from engine.features import transform
+from engine.losses import get_loss
+from engine.network import Network
+from engine.optimizers import make_optimizer
+from engine.regularization import get_regularizer
+from engine.snapshot import Snapshot, snapshot
+
+Array = np.ndarray
+
+# Keys a running trainer takes without losing its training so far (DESIGN.md).
+LIVE_KEYS = frozenset(
+    {
+        "learning_rate",
+        "batch_size",
+        "regularization",
+        "regularization_rate",
+        "dropout",
+        "optimizer",
+        "early_stopping",
+    }
+)
+
+READY, DIVERGED, STOPPED = "ready", "diverged", "stopped"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    step: int  # mini-batches trained since the reset
+    epoch: int  # completed passes over the training set
+    batch_loss: float
+    state: str
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    epoch: int
+    train_loss: float
+    test_loss: float
+    train_accuracy: float | None  # None for regression
+    test_accuracy: float | None
+
+
+class Trainer:
+    """Owns one experiment; build it with ``Trainer.from_config``."""
+
+    def __init__(self, config: ExperimentConfig, data: tuple[Array, Array] | None = None) -> None:
+        self.config = config
+        self._custom_data = data
+        self._load_data()
+        self.reset()
+
+    @classmethod
+    def from_config(
+        cls,
+        config: Mapping[str, Any] | ExperimentConfig | None = None,
+        data: tuple[Array, Array] | None = None,
+    ) -> "Trainer":
+        """Validate the config (ConfigError names a bad key) and build everything.
+
+        ``data`` gives the points and labels when the dataset is ``custom``.
+        """
+        if not isinstance(config, ExperimentConfig):
+            config = ExperimentConfig.parse(dict(config or {}))
+        return cls(config, data)
+
+    def _load_data(self) -> None:
+        cfg = self.config
+        data_rng, split_rng = (np.random.default_rng(s) for s in _seeds(cfg.seed, "data", "split"))
+        if cfg.dataset == CUSTOM:
+            if self._custom_data is None:
+                raise ConfigError("dataset", "custom needs points and labels")
+            X, y = datasets.validate_custom(*self._custom_data, problem=cfg.problem)
+        else:
+            X, y = datasets.generate(cfg.dataset, cfg.n_points, cfg.noise, data_rng)
+        self.X_train, self.y_train, self.X_test, self.y_test = datasets.split(
+            X, y, cfg.train_fraction, split_rng
+        )
+        if not 1 <= cfg.batch_size <= len(self.X_train):
+            raise ConfigError("batch_size", f"must be 1 … {len(self.X_train)}")
+        self.inputs_train = transform(self.X_train, cfg.features)
+        self.inputs_test = transform(self.X_test, cfg.features)
+
+    def reset(self) -> None:
+        """Fresh weights from the seed (the same seed, the same weights), empty history."""
+        cfg = self.config
+        init_rng, self._rng = (np.random.default_rng(s) for s in _seeds(cfg.seed, "init", "train"))
+        self.network = Network(
+            n_inputs=len(cfg.features),
+            hidden=cfg.hidden,
+            activation=cfg.activation,
+            output=cfg.output_activation,
+            layer_activations=cfg.layer_activations,
+            init=cfg.init,
+            dropout=cfg.dropout,
+            batch_norm=cfg.batch_norm,
+            rng=init_rng,
+        )
+        self.loss = get_loss(cfg.loss)
+        self.regularizer = get_regularizer(cfg.regularization)
+        self.optimizer = make_optimizer(cfg.optimizer, self.network.params.size)
+        self.step_count = 0
+        self.epoch_count = 0
+        self.state = READY
+        self.diverged_epoch: int | None = None
+        self.history: list[EpochRecord] = []
+        self._order = self._rng.permutation(len(self.X_train))
+        self._position = 0
+        self._best: tuple[float, Array] | None = None
+        self._patience_used = 0
+
+    def configure(self, changes: Mapping[str, Any]) -> bool:
+        """Apply config changes; return True when they rebuilt and reset the trainer.
+
+        Live keys (learning rate, batch size, regularisation, dropout,
+        optimizer, early stopping) apply to the next step; anything else
+        regenerates the data and the network. Invalid changes raise
+        ConfigError and leave the trainer as it was.
+        """
+        new = self.config.updated(dict(changes))
+        changed = {k for k in new.model_fields if getattr(new, k) != getattr(self.config, k)}
+        old = self.config
+        self.config = new
+        if not changed <= LIVE_KEYS:
+            try:
+                self._load_data()
+            except ConfigError:
+                self.config = old
+                self._load_data()
+                raise
+            self.reset()
+            return True
+        if new.batch_size > len(self.X_train):
+            self.config = old
+            raise ConfigError("batch_size", f"must be 1 … {len(self.X_train)}")
+        self.network.dropout = new.dropout
+        if "regularization" in changed:
+            self.regularizer = get_regularizer(new.regularization)
+        if "optimizer" in changed:
+            self.optimizer = make_optimizer(new.optimizer, self.network.params.size)
+        if "early_stopping" in changed and self.state == STOPPED:
+            self.state = READY
+        return False
+
+    def step(self) -> StepResult:
+        """Train on the next mini-batch; finishing a pass closes the epoch."""
+        if self.state != READY:
+            return StepResult(self.step_count, self.epoch_count, float("nan"), self.state)
+        cfg = self.config
+        batch = self._order[self._position : self._position + cfg.batch_size]
+        # Overflow is an expected outcome of a too-high learning rate; it is
+        # reported as the "diverged" state below rather than as warnings.
+        with np.errstate(all="ignore"):
+            batch_loss = self._train_batch(self.inputs_train[batch], self.y_train[batch])
+            finite = np.isfinite(batch_loss) and np.isfinite(self.network.params).all()
+        self.step_count += 1
+        self._position += len(batch)
+        if not finite:
+            self.state = DIVERGED
+            self.diverged_epoch = self.epoch_count
+        elif self._position >= len(self._order):
+            self._end_epoch()
+        return StepResult(self.step_count, self.epoch_count, float(batch_loss), self.state)
+
+    def _train_batch(self, inputs: Array, targets: Array) -> float:
+        """One gradient step on a batch; returns the batch's mean data loss."""
+        net = self.network
+        output, caches = net.forward(inputs, training=True, rng=self._rng)
+        grads = net.backward(caches, self.loss.grad(output, targets) / len(targets))
+        if self.config.regularization_rate > 0:
+            mask = net.weight_mask
+            grads[mask] += self.config.regularization_rate * self.regularizer.grad(net.params[mask])
+        self.optimizer.step(net.params, grads, self.config.learning_rate)
+        return float(self.loss.value(output, targets).mean())
+
+    def epoch(self) -> EpochRecord | None:
+        """Train until the current pass over the training set ends.
+
+        Returns the epoch's record, or None when the trainer is not ready
+        (diverged or early-stopped).
+        """
+        start = self.epoch_count
+        while self.state == READY and self.epoch_count == start:
+            self.step()
+        return self.history[-1] if self.epoch_count > start else None
+
+    def _end_epoch(self) -> None:
+        self.epoch_count += 1
+        self._order = self._rng.permutation(len(self.X_train))
+        self._position = 0
+        record = self.evaluate()
+        self.history.append(record)
+        if not (np.isfinite(record.train_loss) and np.isfinite(record.test_loss)):
+            self.state = DIVERGED
+            self.diverged_epoch = self.epoch_count
+        elif self.config.early_stopping:
+            self._check_early_stopping(record.test_loss)
+
+    def _check_early_stopping(self, test_loss: float) -> None:
+        if self._best is None or test_loss < self._best[0]:
+            self._best = (test_loss, self.network.params.copy())
+            self._patience_used = 0
+            return
+        self._patience_used += 1
+        if self._patience_used >= self.config.early_stopping:
+            self.network.params[...] = self._best[1]
+            self.state = STOPPED
+
+    def evaluate(self) -> EpochRecord:
+        """Loss (and accuracy) over all training and test points, without training."""
+        with np.errstate(all="ignore"):
+            train = self._measure(self.inputs_train, self.y_train)
+            test = self._measure(self.inputs_test, self.y_test)
+        return EpochRecord(self.epoch_count, train[0], test[0], train[1], test[1])
+
+    def _measure(self, inputs: Array, targets: Array) -> tuple[float, float | None]:
+        if len(targets) == 0:
+            return float("nan"), None
+        output, _ = self.network.forward(inputs)
+        loss = float(self.loss.value(output, targets).mean())
+        if self.config.problem != "classification":
+            return loss, None
+        return loss, float((self.predict_labels(output) == targets).mean())
+
+    def predict_labels(self, output: Array) -> Array:
+        """Class labels ±1 from raw outputs (threshold 0.5 for sigmoid, else 0)."""
+        threshold = 0.5 if self.config.output_activation == "sigmoid" else 0.0
+        return np.where(output >= threshold, 1.0, -1.0)
+
+    def snapshot(self, resolution: int) -> Snapshot:
+        """Every neuron's map over a resolution² grid of [-6, 6]²."""
+        with np.errstate(all="ignore"):
+            return snapshot(self.network, self.config.features, resolution)
+
+
+def _seeds(seed: int, *purposes: str) -> list[np.random.SeedSequence]:
+    """Independent random streams from one seed, one per purpose, stable by name."""
+    tags = {"data": 0, "split": 1, "init": 2, "train": 3}
+    return [np.random.SeedSequence([seed, tags[p]]) for p in purposes]
