@@ -1,0 +1,1 @@
+"""nn-playground's web app: adapts the engine to HTTP and websockets."""

@@ -1,0 +1,26 @@
+"""``create_app()`` builds the whole web app; nothing runs at import time."""
+
+from pathlib import Path
+
+import plotly
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from app.routes import pages
+from app.settings import Settings
+
+PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The playground app; ``uvicorn --factory app.main:create_app`` serves it."""
+    settings = settings or Settings.from_env()
+    app = FastAPI(title="nn-playground", docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=settings.templates_dir)
+    # Plotly.js comes from the installed plotly wheel, never from a CDN.
+    app.mount("/plotly", StaticFiles(directory=PLOTLY_DIR), name="plotly")
+    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,1 @@
+"""Routes, split by what they return: full pages, or the training stream."""
