@@ -247,6 +247,12 @@ class Trainer:
         with np.errstate(all="ignore"):
             return snapshot(self.network, self.config.features, resolution)
 
+    def maps(self, output_resolution: int, neuron_resolution: int) -> Snapshot:
+        """What one picture needs: the output map fine, the neuron and feature maps coarse."""
+        fine = self.snapshot(output_resolution)
+        coarse = self.snapshot(neuron_resolution)
+        return Snapshot(fine.output, coarse.neurons, coarse.features)
+
 
 def _seeds(seed: int, *purposes: str) -> list[np.random.SeedSequence]:
     """Independent random streams from one seed, one per purpose, stable by name."""
