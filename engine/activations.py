@@ -15,7 +15,7 @@ Array = np.ndarray
 
 LEAKY_SLOPE = 0.01
 # The tanh approximation of GELU (Hendrycks & Gimpel), cheap and smooth.
-_GELU_C = np.sqrt(2.0 / np.pi)
+_GELU_C = float(np.sqrt(2.0 / np.pi))  # a Python float keeps float32 inputs float32
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,54 @@
+import warnings
+
+import numpy as np
+import pytest
+
+from engine.losses import LOSSES, get_loss
+
+# Outputs inside (0, 1) suit every loss: cross-entropy reads them as probabilities.
+OUTPUTS = np.linspace(0.05, 0.95, 19)
+
+
+@pytest.mark.parametrize("name", LOSSES)
+@pytest.mark.parametrize("target", [-1.0, 1.0])
+def test_gradient_matches_central_differences(name, target):
+    loss = LOSSES[name]
+    t = np.full_like(OUTPUTS, target)
+    h = 1e-6
+    numeric = (loss.value(OUTPUTS + h, t) - loss.value(OUTPUTS - h, t)) / (2 * h)
+    np.testing.assert_allclose(loss.grad(OUTPUTS, t), numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", LOSSES)
+def test_value_and_gradient_are_per_example(name):
+    loss = LOSSES[name]
+    o, t = np.full(7, 0.3), np.ones(7)
+    assert loss.value(o, t).shape == (7,)
+    assert loss.grad(o, t).shape == (7,)
+
+
+def test_squared_error_is_half_the_squared_difference():
+    o, t = np.array([0.5, -1.0, 2.0]), np.array([1.0, 1.0, -1.0])
+    np.testing.assert_allclose(LOSSES["squared"].value(o, t), [0.125, 2.0, 4.5])
+
+
+def test_cross_entropy_reads_plus_one_as_probability_one_and_minus_one_as_zero():
+    ce = LOSSES["cross_entropy"]
+    o = np.array([0.9, 0.9])
+    np.testing.assert_allclose(ce.value(o, np.array([1.0, -1.0])), [-np.log(0.9), -np.log(0.1)])
+
+
+def test_cross_entropy_stays_finite_at_a_saturated_output():
+    ce = LOSSES["cross_entropy"]
+    o, t = np.array([0.0, 1.0]), np.array([1.0, -1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value, grad = ce.value(o, t), ce.grad(o, t)
+    assert np.isfinite(value).all()
+    assert np.isfinite(grad).all()
+    assert (value > 20).all()  # confidently wrong costs a lot
+
+
+def test_unknown_loss_lists_the_valid_names():
+    with pytest.raises(ValueError, match="unknown loss 'hinge'.*squared"):
+        get_loss("hinge")
