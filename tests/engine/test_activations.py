@@ -75,5 +75,5 @@ def test_known_values(name, z, expected):
 
 
 def test_unknown_activation_lists_the_valid_names():
-    with pytest.raises(ValueError, match="unknown activation 'swish'.*relu"):
+    with pytest.raises(ValueError, match=r"unknown activation 'swish'.*relu"):
         get_activation("swish")

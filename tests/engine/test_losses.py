@@ -50,5 +50,5 @@ def test_cross_entropy_stays_finite_at_a_saturated_output():
 
 
 def test_unknown_loss_lists_the_valid_names():
-    with pytest.raises(ValueError, match="unknown loss 'hinge'.*squared"):
+    with pytest.raises(ValueError, match=r"unknown loss 'hinge'.*squared"):
         get_loss("hinge")
