@@ -133,7 +133,8 @@ class Trainer:
         ConfigError and leave the trainer as it was.
         """
         new = self.config.updated(dict(changes))
-        changed = {k for k in new.model_fields if getattr(new, k) != getattr(self.config, k)}
+        fields = ExperimentConfig.model_fields
+        changed = {k for k in fields if getattr(new, k) != getattr(self.config, k)}
         old = self.config
         self.config = new
         if not changed <= LIVE_KEYS:
