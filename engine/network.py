@@ -146,6 +146,8 @@ class Network:
                 self.last_masks[i] = keep
                 cache.mask = keep / (1.0 - self.dropout)
                 a = a * cache.mask
+            elif training and i < self.n_hidden:
+                self.last_masks[i] = None  # nothing dropped in this step
             caches.append(cache)
         return a[:, 0], caches
 
