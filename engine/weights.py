@@ -21,13 +21,17 @@ def set_weights(network: Network, weights: list[tuple[Array, Array]]) -> None:
     """Overwrite every layer's (W, b); shapes must match the network's."""
     if len(weights) != len(network.layers):
         raise ValueError(f"expected {len(network.layers)} layers, got {len(weights)}")
-    for i, (layer, (W, b)) in enumerate(zip(network.layers, weights, strict=True)):
-        W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+    arrays = [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in weights]
+    # Check every layer before writing any, so a bad layer leaves the network whole.
+    for i, (layer, (W, b)) in enumerate(zip(network.layers, arrays, strict=True)):
         if W.shape != layer.W.shape or b.shape != layer.b.shape:
             raise ValueError(
                 f"layer {i}: expected W {layer.W.shape} and b {layer.b.shape}, "
                 f"got {W.shape} and {b.shape}"
             )
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ValueError(f"layer {i}: weights and biases must be finite numbers")
+    for layer, (W, b) in zip(network.layers, arrays, strict=True):
         layer.W[...] = W
         layer.b[...] = b
 
