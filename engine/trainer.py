@@ -206,10 +206,12 @@ class Trainer:
         self._position = 0
         record = self.evaluate()
         self.history.append(record)
-        if not (np.isfinite(record.train_loss) and np.isfinite(record.test_loss)):
+        # A tiny custom set can have no test points; its test loss is NaN by design.
+        has_test = len(self.y_test) > 0
+        if not (np.isfinite(record.train_loss) and (np.isfinite(record.test_loss) or not has_test)):
             self.state = DIVERGED
             self.diverged_epoch = self.epoch_count
-        elif self.config.early_stopping:
+        elif self.config.early_stopping and has_test:
             self._check_early_stopping(record.test_loss)
 
     def _check_early_stopping(self, test_loss: float) -> None:

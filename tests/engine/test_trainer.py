@@ -153,6 +153,22 @@ def test_custom_points_train_like_any_dataset():
     assert trainer.history[-1].test_accuracy >= 0.95
 
 
+@pytest.mark.parametrize("patience", [None, 1])
+def test_a_custom_set_too_small_for_a_test_split_trains_without_false_alarms(patience):
+    points, labels = [[1, 1], [-1, -1], [2, 2], [-2, -2]], [1, -1, 1, -1]
+    trainer = Trainer.from_config(
+        {"dataset": "custom", "train_fraction": 0.9, "batch_size": 1, "early_stopping": patience},
+        data=(points, labels),
+    )
+    assert (len(trainer.X_train), len(trainer.X_test)) == (4, 0)
+    for _ in range(5):
+        trainer.epoch()
+    assert trainer.state == "ready"
+    assert trainer.epoch_count == 5
+    assert math.isnan(trainer.history[-1].test_loss)
+    assert trainer.history[-1].test_accuracy is None
+
+
 # --- divergence ----------------------------------------------------------------
 
 
