@@ -7,7 +7,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from app.routes import pages
+from app.fragments import Fragments
+from app.routes import pages, ws
 from app.settings import Settings
 
 PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
@@ -19,8 +20,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="nn-playground", docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
+    app.state.fragments = Fragments(app.state.templates.env)
+    app.state.sessions = set()  # this process's live sessions, for the cap
     # Plotly.js comes from the installed plotly wheel, never from a CDN.
     app.mount("/plotly", StaticFiles(directory=PLOTLY_DIR), name="plotly")
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.include_router(pages.router)
+    app.include_router(ws.router)
     return app

@@ -1,0 +1,131 @@
+"""What a frame says about a trainer, as JSON-safe values and frame arrays.
+
+Non-finite numbers (a diverged network) become ``null``: the browser's JSON
+parser rejects ``NaN``. Floats are rounded to what the page can show, which
+keeps the header small.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from app.frames import FrameArray, float_array, map_array, stacked_map_array
+from engine.config import ExperimentConfig
+from engine.network import Network
+from engine.snapshot import Snapshot, feature_plane, feature_range, representation
+from engine.trainer import EpochRecord, Trainer
+
+OUTPUT_RANGES = {"tanh": (-1.0, 1.0), "linear": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+DECIMALS = 4  # weights and biases: the page shows a few digits, the link thickness fewer
+GRID_PAIR = ["x1", "x2"]  # the features whose plane is the plot's own grid
+
+
+def number(value: float | None) -> float | None:
+    """A float with 6 significant digits, or None when missing or not finite."""
+    if value is None or not np.isfinite(value):
+        return None
+    return float(f"{value:.6g}")
+
+
+def json_array(values: np.ndarray) -> list[Any]:
+    """Nested lists, rounded, with None where a value is not finite."""
+    rounded = np.round(values, DECIMALS)
+    finite = np.isfinite(rounded)
+    if finite.all():
+        return rounded.tolist()
+    return np.where(finite, rounded, None).tolist()
+
+
+def output_range(config: ExperimentConfig) -> tuple[float, float]:
+    return OUTPUT_RANGES[config.output_activation]
+
+
+def scores(record: EpochRecord | None, classification: bool) -> dict[str, float | None]:
+    """The header's losses (and accuracies, for classification) from one record."""
+    keys = ["train_loss", "test_loss"]
+    if classification:
+        keys += ["train_accuracy", "test_accuracy"]
+    return {key: number(getattr(record, key)) if record else None for key in keys}
+
+
+def history(records: Sequence[EpochRecord]) -> dict[str, list[Any]]:
+    """Records as columns: ``{"epoch": [...], "train_loss": [...], ...}``."""
+    return {
+        "epoch": [r.epoch for r in records],
+        "train_loss": [number(r.train_loss) for r in records],
+        "test_loss": [number(r.test_loss) for r in records],
+        "train_accuracy": [number(r.train_accuracy) for r in records],
+        "test_accuracy": [number(r.test_accuracy) for r in records],
+    }
+
+
+def network(trainer: Trainer) -> dict[str, Any]:
+    """Sizes, features and every weight and bias, for the network diagram."""
+    net = trainer.network
+    return {
+        "sizes": net.sizes,
+        "features": trainer.config.features,
+        "activation": trainer.config.activation,
+        "weights": [json_array(layer.W) for layer in net.layers],
+        "biases": [json_array(layer.b) for layer in net.layers],
+    }
+
+
+def dropped(net: Network) -> list[list[bool]]:
+    """Per hidden layer, which neurons the last step dropped (for its first example)."""
+    return [
+        [False] * width if keep is None else (~keep[0]).tolist()
+        for keep, width in zip(net.last_masks, net.sizes[1:-1], strict=True)
+    ]
+
+
+def representation_header(pair: Sequence[str], plane: bool) -> dict[str, Any]:
+    return {
+        "pair": list(pair),
+        "x_range": list(feature_range(pair[0])),
+        "y_range": list(feature_range(pair[1])),
+        "plane": plane,
+    }
+
+
+def has_plane(features: Sequence[str], pair: Sequence[str]) -> bool:
+    """The output is a function of the pair alone when the inputs are exactly the pair."""
+    return sorted(features) == sorted(pair)
+
+
+def maps(trainer: Trainer, snapshot: Snapshot) -> list[FrameArray]:
+    """The output map and, layer by layer, every hidden neuron's map."""
+    arrays = [map_array("output", snapshot.output, output_range(trainer.config))]
+    if snapshot.neurons:
+        arrays.append(stacked_map_array("neurons", np.concatenate(snapshot.neurons)))
+    return arrays
+
+
+def representation_output(
+    trainer: Trainer, snapshot: Snapshot, pair: Sequence[str], resolution: int
+) -> FrameArray:
+    """The output over the pair's plane (only call when ``has_plane``)."""
+    features = trainer.config.features
+    if list(features) == GRID_PAIR == list(pair):
+        output = snapshot.output  # the same grid: no second pass
+    else:
+        with np.errstate(all="ignore"):
+            output = feature_plane(trainer.network, features, pair, resolution).output
+    return map_array("representation_output", output, output_range(trainer.config))
+
+
+def data_arrays(trainer: Trainer, snapshot: Snapshot) -> list[FrameArray]:
+    """The points, their labels and the feature maps (sent when the data changes)."""
+    return [
+        float_array("train_points", trainer.X_train),
+        float_array("test_points", trainer.X_test),
+        float_array("train_labels", trainer.y_train),
+        float_array("test_labels", trainer.y_test),
+        stacked_map_array("features", snapshot.features),
+    ]
+
+
+def representation_points(trainer: Trainer, pair: Sequence[str]) -> FrameArray:
+    points = np.concatenate([trainer.X_train, trainer.X_test])
+    return float_array("representation_points", representation(points, pair))

@@ -1,0 +1,188 @@
+"""The control messages a tab sends over its websocket (docs/protocol.md).
+
+Each message is a JSON object with a ``type``; one small pydantic model per
+type, found through ``MESSAGES``. The ``config`` message carries experiment
+config keys, which ``engine.config.ExperimentConfig`` validates, so this file
+only reshapes them (htmx sends every value as a string). Anything wrong
+becomes a ``MessageError`` naming the problem, for the page to show.
+"""
+
+import json
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from app.url_state import query_to_changes
+from engine.config import ExperimentConfig
+from engine.features import FEATURES
+
+MAX_WEIGHT = 1000.0  # a hand-set weight or bias; larger is never useful on this plot
+GENERAL = "general"  # the error slot for problems that are not about one control
+SPEED = "epochs_per_frame"
+# The page has an error slot (``error-KEY``) beside each of these controls.
+ERROR_SLOTS = frozenset([*ExperimentConfig.model_fields, SPEED, GENERAL])
+
+
+class MessageError(ValueError):
+    """A bad message: ``key`` is the config key it concerns, or ``general``."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+def _comma_list(value: Any) -> Any:
+    """Lists arrive as JSON arrays or, from a form, as comma-separated strings."""
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Control(BaseModel):
+    """A message with no fields beyond its type; htmx's extra form values are ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    slot: ClassVar[str] = GENERAL  # where the page shows this message's errors
+
+
+class Play(Control):
+    type: Literal["play"]
+
+
+class Pause(Control):
+    type: Literal["pause"]
+
+
+class Reset(Control):
+    type: Literal["reset"]
+
+
+class Regenerate(Control):
+    type: Literal["regenerate"]
+
+
+class Step(Control):
+    type: Literal["step"]
+    unit: Literal["batch", "epoch"] = "epoch"
+
+
+class Speed(Control):
+    slot: ClassVar[str] = SPEED
+    type: Literal["speed"]
+    epochs_per_frame: float = Field(ge=0.1, le=100, allow_inf_nan=False)
+
+    @field_validator("epochs_per_frame")
+    @classmethod
+    def _whole_above_one(cls, value: float) -> float:
+        # Below one it is a fraction of a pass (slow motion); above, whole passes.
+        if value > 1 and not value.is_integer():
+            raise ValueError("above 1, a whole number of epochs")
+        return value
+
+
+class Ack(Control):
+    type: Literal["ack"]
+    frame: int = Field(ge=0)
+
+
+Weight = Annotated[float, Field(ge=-MAX_WEIGHT, le=MAX_WEIGHT, allow_inf_nan=False)]
+Index = Annotated[int, Field(ge=0)]
+
+
+class SetWeight(Control):
+    type: Literal["set_weight"]
+    layer: Index
+    source: Index
+    target: Index
+    value: Weight
+
+
+class SetBias(Control):
+    type: Literal["set_bias"]
+    layer: Index
+    neuron: Index
+    value: Weight
+
+
+class View(Control):
+    type: Literal["view"]
+    pair: Annotated[list[str], BeforeValidator(_comma_list)]
+
+    @field_validator("pair")
+    @classmethod
+    def _two_features(cls, pair: list[str]) -> list[str]:
+        unknown = [name for name in pair if name not in FEATURES]
+        if unknown:
+            raise ValueError(f"unknown feature; choose from {', '.join(FEATURES)}")
+        if len(pair) != 2:
+            raise ValueError("needs two feature names")
+        return pair
+
+
+class Config(Control):
+    """Any subset of the experiment config; ``changes`` holds it, reshaped, unvalidated."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    type: Literal["config"]
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        raw = {k: v for k, v in (self.model_extra or {}).items() if k != "HEADERS"}
+        strings = {k: v for k, v in raw.items() if isinstance(v, str)}
+        return {**raw, **query_to_changes(strings)}
+
+
+Message = Config | Play | Pause | Step | Reset | Regenerate | Speed | Ack | SetWeight | SetBias | View
+
+MESSAGES: dict[str, type[Message]] = {
+    "config": Config,
+    "play": Play,
+    "pause": Pause,
+    "step": Step,
+    "reset": Reset,
+    "regenerate": Regenerate,
+    "speed": Speed,
+    "ack": Ack,
+    "set_weight": SetWeight,
+    "set_bias": SetBias,
+    "view": View,
+}
+
+
+def parse_message(text: str) -> Message:
+    """The message in ``text``, or a MessageError saying what is wrong with it."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MessageError(GENERAL, f"the message is not JSON ({exc.msg})") from None
+    if not isinstance(data, Mapping):
+        raise MessageError(GENERAL, "a message must be a JSON object with a type")
+    kind = data.get("type")
+    model = MESSAGES.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise MessageError(
+            GENERAL, f"unknown message type {kind!r}; expected one of {', '.join(MESSAGES)}"
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise MessageError(model.slot, _describe(kind, exc)) from None
+
+
+def _describe(kind: str, exc: ValidationError) -> str:
+    """One readable line for the first problem: "speed: epochs_per_frame must be …"."""
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "missing":
+        return f"{kind}: {field} is missing"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{kind}: {field}: {message}; got {error['input']!r}"

@@ -1,0 +1,151 @@
+"""The training stream: one websocket per tab, one ``Session`` per websocket.
+
+Text messages in are control messages (app/protocol.py); out go binary frames
+and HTML fragments. This file enforces the server's limits (sessions per
+process, message size and rate, idle time) and makes sure a closed tab
+leaves no task behind.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from app.protocol import GENERAL, Ack, Message, MessageError, parse_message
+from app.session import Session
+from app.settings import Settings
+from app.url_state import query_to_changes
+from engine.config import ConfigError, ExperimentConfig
+
+router = APIRouter()
+log = logging.getLogger(__name__)
+
+FULL_CLOSE = 1013  # "try again later"
+SERVER_FULL = "The server is full: every training slot is in use. Try again in a few minutes."
+IDLE = "This tab was idle for {minutes:g} minutes and has been disconnected. Reload to continue."
+# How a closing or closed socket shows up when we write to it.
+GONE = (WebSocketDisconnect, OSError, RuntimeError)
+
+
+class RateLimit:
+    """A token bucket: ``rate`` messages a second on average, bursts of up to ``rate``."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self.tokens = rate
+        self.stamp = time.monotonic()
+        self.warned = False  # one warning per flood, not one per dropped message
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            self.warned = False
+            return True
+        return False
+
+
+@router.websocket("/ws")
+async def training_stream(websocket: WebSocket) -> None:
+    """One tab's training session: control messages in, frames and fragments out."""
+    state = websocket.app.state
+    settings: Settings = state.settings
+    await websocket.accept()
+    if len(state.sessions) >= settings.max_sessions:
+        await websocket.send_text(state.fragments.banner("error", SERVER_FULL))
+        await websocket.close(code=FULL_CLOSE, reason="server full")
+        return
+    lock = asyncio.Lock()
+
+    async def send(data: str | bytes) -> None:
+        async with lock:
+            if isinstance(data, bytes):
+                await websocket.send_bytes(data)
+            else:
+                await websocket.send_text(data)
+
+    config, error = initial_config(websocket.query_params)
+    session = Session(
+        config,
+        state.fragments,
+        send,
+        max_fps=settings.max_frames_per_second,
+        compress=settings.compress_frames,
+    )
+    state.sessions.add(session)
+    pump = asyncio.create_task(session.run(), name="nnp-pump")
+    pump.add_done_callback(lambda task: _pump_ended(task, websocket))
+    try:
+        if error:
+            await session.report(error.key, error.message)
+        await receive(websocket, session, settings)
+    except GONE:
+        pass
+    finally:
+        # Nothing awaited past this point: the route ends in the step that saw the
+        # tab go, and the cancelled pump ends in the next one.
+        pump.cancel()
+        state.sessions.discard(session)
+
+
+def _pump_ended(task: asyncio.Task[None], websocket: WebSocket) -> None:
+    """A pump only ends by cancellation; if it failed, log it and close the tab."""
+    if task.cancelled() or isinstance(task.exception(), GONE):
+        return
+    log.error("session pump failed", exc_info=task.exception())
+    closing = asyncio.ensure_future(websocket.close(code=1011, reason="internal error"))
+    closing.add_done_callback(lambda done: done.cancelled() or done.exception())
+
+
+def initial_config(query: Mapping[str, str]) -> tuple[ExperimentConfig, ConfigError | None]:
+    """The config in the websocket's query string, or the defaults and what was wrong."""
+    try:
+        return ExperimentConfig.parse(query_to_changes(query)), None
+    except ConfigError as exc:
+        return ExperimentConfig(), exc
+
+
+async def receive(websocket: WebSocket, session: Session, settings: Settings) -> None:
+    """Read control messages until the tab goes away or idles out."""
+    limit = RateLimit(settings.max_messages_per_second)
+    while True:
+        try:
+            async with asyncio.timeout(settings.idle_timeout):
+                event = await websocket.receive()
+        except TimeoutError:
+            text = IDLE.format(minutes=settings.idle_timeout / 60)
+            await session.send_banner("warning", text)
+            await websocket.close(code=1000, reason="idle")
+            return
+        if event["type"] == "websocket.disconnect":
+            return
+        message: Message | MessageError
+        try:
+            message = parse_message(_text(event, settings.max_message_bytes))
+        except MessageError as exc:
+            message = exc
+        # Acks are never dropped: a lost ack would stall the tab for good.
+        if not isinstance(message, Ack) and not limit.allow():
+            if not limit.warned:
+                limit.warned = True
+                await session.report(GENERAL, "too many messages; some were ignored")
+            continue
+        if isinstance(message, MessageError):
+            await session.report(message.key, message.message)
+        else:
+            await session.handle(message)
+
+
+def _text(event: Mapping[str, object], max_bytes: int) -> str:
+    """The event's text, if it is text and not too long."""
+    text = event.get("text")
+    if not isinstance(text, str):
+        raise MessageError(GENERAL, "binary messages are not accepted; send JSON text")
+    size = len(text.encode())
+    if size > max_bytes:
+        raise MessageError(GENERAL, f"message too large ({size} bytes; the limit is {max_bytes})")
+    return text

@@ -1,0 +1,352 @@
+"""One tab's session: its Trainer, the play state, and the frames it owes the page.
+
+The websocket route feeds ``handle()`` parsed control messages and runs
+``run()``, the pump that trains and sends frames under flow control: at most
+one unacknowledged frame, at most ``max_fps`` frames a second, and training
+only for a frame about to be sent, so a tab that stops acking also stops
+training. Long work (big datasets, many epochs per frame) is sliced, yielding
+to the event loop every few milliseconds, so one tab never stalls the others.
+"""
+
+import asyncio
+import contextlib
+import math
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from app import frame_content as content
+from app.fragments import Fragments
+from app.frames import encode_frame
+from app.protocol import (
+    ERROR_SLOTS,
+    GENERAL,
+    Ack,
+    Config,
+    Message,
+    MessageError,
+    Pause,
+    Play,
+    Regenerate,
+    Reset,
+    SetBias,
+    SetWeight,
+    Speed,
+    Step,
+    View,
+)
+from engine.config import ConfigError, ExperimentConfig
+from engine.trainer import DIVERGED, READY, STOPPED, Trainer
+from engine.weights import set_bias, set_weight
+
+OUTPUT_RESOLUTION = 48  # the decision boundary: smooth enough once Plotly interpolates
+NEURON_RESOLUTION = 20  # neuron and feature tiles are small on screen
+SLICE_SECONDS = 0.004  # longest run of training between two yields to the event loop
+DATA_KEYS = ("problem", "dataset", "noise", "train_fraction", "n_points", "seed", "features")
+MAX_SEED = 2**32 - 1
+
+Send = Callable[[str | bytes], Awaitable[None]]
+
+
+class Session:
+    """A Trainer driven by one tab's messages; ``send`` writes to its websocket."""
+
+    def __init__(
+        self,
+        config: ExperimentConfig,
+        fragments: Fragments,
+        send: Send,
+        *,
+        max_fps: float = 20.0,
+        compress: bool = True,
+    ) -> None:
+        self.trainer = Trainer.from_config(config)
+        self.fragments = fragments
+        self._send = send
+        self._min_interval = 1.0 / max_fps
+        self._compress = compress
+        self.playing = False
+        self.epochs_per_frame = 1.0
+        self.frame_number = 0
+        self.unacked: int | None = None  # the frame the page has not acked yet
+        self._chosen_pair: list[str] | None = None
+        self._wake = asyncio.Event()
+        self._last_frame_at = -math.inf
+        self._generation = 0  # bumped by every reset, so training in flight stops
+        # What the next frame owes the page.
+        self._owed = True
+        self._fresh = True
+        self._config_changed = True
+        self._step_unit: str | None = None
+        self._sent_data: tuple[Any, ...] | None = None
+        self._sent_pair: list[str] | None = None
+        self._history_sent = 0
+        self._at_record = True  # the network is the one the last history record measured
+        self._shown_errors: set[str] = set()
+        self._banner_shown = False
+        self._handlers: dict[type, Callable[[Any], None]] = {
+            Config: self._configure,
+            Play: self._play,
+            Pause: self._pause,
+            Step: self._step,
+            Reset: self._reset,
+            Regenerate: self._regenerate,
+            Speed: self._speed,
+            Ack: self._ack,
+            SetWeight: self._set_weight,
+            SetBias: self._set_bias,
+            View: self._view,
+        }
+
+    @property
+    def pair(self) -> list[str]:
+        """The representation view's axes: the tab's choice, else the first two inputs."""
+        features = self.trainer.config.features
+        return self._chosen_pair or (features[:2] if len(features) > 1 else ["x1", "x2"])
+
+    # Control messages
+
+    async def handle(self, message: Message) -> None:
+        """Apply one message; a bad one gets an error fragment and changes nothing."""
+        try:
+            self._handlers[type(message)](message)
+        except (ConfigError, MessageError) as exc:
+            await self.report(exc.key, exc.message)
+            return
+        self._wake.set()
+        if isinstance(message, Ack):
+            return
+        cleared = {GENERAL} | (set(message.changes) if isinstance(message, Config) else set())
+        for key in sorted(cleared & self._shown_errors):
+            self._shown_errors.discard(key)
+            await self._send(self.fragments.error(key))
+        if self._banner_shown and self.trainer.state == READY:
+            await self.send_banner()
+
+    async def report(self, key: str, message: str) -> None:
+        """Show an error beside config control ``key``, or in the general slot."""
+        if key not in ERROR_SLOTS:
+            key, message = GENERAL, message if key == GENERAL else f"{key}: {message}"
+        self._shown_errors.add(key)
+        await self._send(self.fragments.error(key, message))
+
+    async def send_banner(self, level: str = "info", text: str = "") -> None:
+        """Show the page-wide banner; no text hides it."""
+        self._banner_shown = bool(text)
+        await self._send(self.fragments.banner(level, text))
+
+    def _configure(self, message: Config) -> None:
+        if self.trainer.configure(message.changes):
+            self._rebuilt()
+        self._config_changed = self._owed = True
+
+    def _play(self, _: Play) -> None:
+        # A diverged or early-stopped trainer cannot train; its banner says why.
+        self.playing = self.trainer.state == READY
+        if not self.playing:
+            self._banner_shown = False
+        self._owed = True
+
+    def _pause(self, _: Pause) -> None:
+        self.playing = False
+        self._owed = True
+
+    def _step(self, message: Step) -> None:
+        self.playing = False
+        self._step_unit = message.unit
+        self._owed = True
+
+    def _reset(self, _: Reset) -> None:
+        self.trainer.reset()
+        self._rebuilt()
+
+    def _regenerate(self, _: Regenerate) -> None:
+        seed = self.trainer.config.seed
+        self.trainer.configure({"seed": seed + 1 if seed < MAX_SEED else 0})
+        self._rebuilt()
+        self._config_changed = True
+
+    def _speed(self, message: Speed) -> None:
+        self.epochs_per_frame = message.epochs_per_frame
+
+    def _ack(self, message: Ack) -> None:
+        if message.frame > self.frame_number:
+            raise MessageError(GENERAL, f"ack for frame {message.frame}, which was never sent")
+        if message.frame == self.unacked:
+            self.unacked = None
+
+    def _set_weight(self, m: SetWeight) -> None:
+        self._edit(set_weight, m.layer, m.source, m.target, m.value)
+
+    def _set_bias(self, m: SetBias) -> None:
+        self._edit(set_bias, m.layer, m.neuron, m.value)
+
+    def _edit(self, setter: Callable[..., None], *args: float) -> None:
+        try:
+            setter(self.trainer.network, *args)
+        except ValueError as exc:
+            raise MessageError(GENERAL, f"cannot edit the network: {exc}") from None
+        self._at_record = False
+        self._owed = True
+
+    def _view(self, message: View) -> None:
+        self._chosen_pair = message.pair
+        self._owed = True
+
+    def _rebuilt(self) -> None:
+        """After a reset or rebuild: fresh network, whole history, stop any work in flight."""
+        self._generation += 1
+        self._fresh = self._owed = self._at_record = True
+        self._step_unit = None
+
+    # The pump
+
+    async def run(self) -> None:
+        """Train and send frames until cancelled (the route cancels it on disconnect)."""
+        while True:
+            await self._frame_due()
+            await self._train()
+            await self._after_training()
+            frame = self._frame()
+            self.unacked = self.frame_number
+            self._last_frame_at = time.monotonic()
+            await self._send(frame)
+
+    async def _frame_due(self) -> None:
+        """Wait for the ack, then for a reason to send (owed, or playing), then the rate."""
+        while True:
+            self._wake.clear()
+            wants = self._owed or (self.playing and self.trainer.state == READY)
+            if self.unacked is None and wants:
+                delay = self._last_frame_at + self._min_interval - time.monotonic()
+                if delay <= 0:
+                    return
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(delay):
+                        await self._wake.wait()
+                continue
+            await self._wake.wait()
+
+    async def _train(self) -> None:
+        """This frame's training: a requested step, or the speed's worth while playing."""
+        trainer = self.trainer
+        if self._step_unit:
+            done, stepping = self._goal(self._step_unit, 1), True
+            self._step_unit = None
+        elif self.playing and not self._fresh:
+            done, stepping = self._play_goal(), False
+        else:
+            return
+        generation = self._generation
+        deadline = time.perf_counter() + SLICE_SECONDS
+        while trainer.state == READY and not done():
+            epoch = trainer.epoch_count
+            trainer.step()
+            self._at_record = trainer.epoch_count != epoch
+            if time.perf_counter() > deadline:
+                await asyncio.sleep(0)
+                if generation != self._generation or not (stepping or self.playing):
+                    return
+                deadline = time.perf_counter() + SLICE_SECONDS
+
+    def _play_goal(self) -> Callable[[], bool]:
+        if self.epochs_per_frame >= 1:
+            return self._goal("epoch", round(self.epochs_per_frame))
+        batches = math.ceil(len(self.trainer.X_train) / self.trainer.config.batch_size)
+        return self._goal("batch", max(1, round(self.epochs_per_frame * batches)))
+
+    def _goal(self, unit: str, count: int) -> Callable[[], bool]:
+        """A test that says when ``count`` more batches (or epochs) are done."""
+        trainer = self.trainer
+        if unit == "epoch":
+            target = trainer.epoch_count + count
+            return lambda: trainer.epoch_count >= target
+        target = trainer.step_count + count
+        return lambda: trainer.step_count >= target
+
+    async def _after_training(self) -> None:
+        """A diverged or early-stopped trainer pauses, and the banner says what to do."""
+        state = self.trainer.state
+        if state == READY:
+            return
+        self.playing = False
+        if not self._banner_shown:
+            level = "error" if state == DIVERGED else "info"
+            await self.send_banner(level, NOTICES[state](self.trainer))
+
+    # The frame
+
+    def _frame(self) -> bytes:
+        trainer, config = self.trainer, self.trainer.config
+        snapshot = trainer.maps(OUTPUT_RESOLUTION, NEURON_RESOLUTION)
+        pair = self.pair
+        plane = content.has_plane(config.features, pair)
+        self.frame_number += 1
+        records = trainer.history if self._fresh else trainer.history[self._history_sent :]
+        header: dict[str, Any] = {
+            "type": "frame",
+            "frame": self.frame_number,
+            "epoch": trainer.epoch_count,
+            "step": trainer.step_count,
+            "playing": self.playing,
+            "state": trainer.state,
+            "reset": self._fresh,
+            "problem": config.problem,
+            "output_range": list(content.output_range(config)),
+            **content.scores(self._current_record(), config.problem == "classification"),
+            "history": content.history(records),
+            "network": content.network(trainer),
+            "representation": content.representation_header(pair, plane),
+        }
+        if self._config_changed:
+            header["config"] = config.model_dump()
+        if config.dropout > 0:
+            header["dropped"] = content.dropped(trainer.network)
+        arrays = content.maps(trainer, snapshot)
+        data_key = tuple(getattr(config, key) for key in DATA_KEYS)
+        if data_key != self._sent_data:
+            arrays += content.data_arrays(trainer, snapshot)
+        if data_key != self._sent_data or pair != self._sent_pair:
+            arrays.append(content.representation_points(trainer, pair))
+        if plane:
+            arrays.append(content.representation_output(trainer, snapshot, pair, OUTPUT_RESOLUTION))
+        self._sent_data, self._sent_pair = data_key, pair
+        self._history_sent = len(trainer.history)
+        self._owed = self._fresh = self._config_changed = False
+        return encode_frame(header, arrays, self._compress)
+
+    def _current_record(self) -> Any:
+        """Scores of the network as drawn: the last record if it still holds, else measured."""
+        trainer = self.trainer
+        if self._at_record:
+            return trainer.history[-1] if trainer.history else None
+        return trainer.evaluate()
+
+
+def _divergence(trainer: Trainer) -> str:
+    config = trainer.config
+    rate = config.learning_rate
+    advice = f"Lower the learning rate (now {rate:g}) to {_round_down(rate / 10):g} or less"
+    if config.regularization != "none" and config.regularization_rate * rate > 1:
+        advice += f", or the regularization rate (now {config.regularization_rate:g})"
+    return (
+        f"Training diverged at epoch {trainer.diverged_epoch}: the loss became infinite "
+        f"or NaN. {advice}, then press Reset."
+    )
+
+
+def _early_stop(trainer: Trainer) -> str:
+    patience = trainer.config.early_stopping
+    return (
+        f"Early stopping at epoch {trainer.epoch_count}: the test loss has not improved for "
+        f"{patience} epochs, so the best weights are back. Press Reset to train again."
+    )
+
+
+NOTICES: dict[str, Callable[[Trainer], str]] = {DIVERGED: _divergence, STOPPED: _early_stop}
+
+
+def _round_down(value: float) -> float:
+    """The largest 1·10ᵏ or 3·10ᵏ not above ``value``: a learning rate worth typing."""
+    power = 10.0 ** math.floor(math.log10(value))
+    return 3 * power if value >= 3 * power else power
