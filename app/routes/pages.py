@@ -1,12 +1,38 @@
 """Full HTML documents: the playground page, and a health check."""
 
+import base64
+from functools import cache
+from typing import Any
+
+import numpy as np
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from app.url_state import query_to_changes
+from app.presets import PRESETS
+from app.url_state import LIST_KEYS, config_to_query, query_to_changes
+from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.config import ConfigError, ExperimentConfig
+from engine.datasets import AXIS_LABELS, DATASETS
+from engine.features import FEATURES, transform
+from engine.initializers import INITIALIZERS
+from engine.losses import LOSSES
+from engine.optimizers import OPTIMIZERS
+from engine.regularization import REGULARIZERS
+from engine.snapshot import EXTENT, grid_points
 
 router = APIRouter()
+
+# TensorFlow Playground's menus, so its users find the same choices.
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+REGULARIZATION_RATES = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+# Epochs per frame; fractions are slow motion (that share of an epoch per frame).
+SPEEDS = (0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100)
+# The page's +/- buttons stop where the reference does; a URL may ask for more.
+PAGE_MAX_LAYERS = 6
+PAGE_MAX_NEURONS = 8
+
+THUMBNAIL_POINTS = 160
+THUMBNAIL_GRID = 24
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -18,7 +44,7 @@ def index(request: Request) -> HTMLResponse:
     except ConfigError as exc:
         config, error = ExperimentConfig(), exc
     return request.app.state.templates.TemplateResponse(
-        request, "index.html", {"config": config, "config_error": error}
+        request, "index.html", page_context(config, error)
     )
 
 
@@ -26,3 +52,82 @@ def index(request: Request) -> HTMLResponse:
 def healthz() -> str:
     """Liveness for load balancers and Docker's HEALTHCHECK."""
     return "ok"
+
+
+def page_context(config: ExperimentConfig, error: ConfigError | None) -> dict[str, Any]:
+    """Everything index.html needs: the config, the menus' choices, thumbnails, presets."""
+    return {
+        "config": config,
+        "config_error": error,
+        "query": config_to_query(config),
+        "choices": {
+            "problem": ["classification", "regression"],
+            "activation": list(ACTIVATIONS),
+            "output": list(OUTPUT_ACTIVATIONS),
+            "loss": list(LOSSES),
+            "init": list(INITIALIZERS),
+            "optimizer": list(OPTIMIZERS),
+            "regularization": list(REGULARIZERS),
+            "learning_rate": _with_current(LEARNING_RATES, config.learning_rate),
+            "regularization_rate": _with_current(REGULARIZATION_RATES, config.regularization_rate),
+            "speed": SPEEDS,
+        },
+        "datasets": list(DATASETS.values()),
+        "features": {
+            group: [f for f in FEATURES.values() if f.group == group]
+            for group in ("cartesian", "polar")
+        },
+        "presets": list(PRESETS.values()),
+        "preset_messages": {name: preset_message(name) for name in PRESETS},
+        "page_data": {
+            "defaults": ExperimentConfig().model_dump(),
+            "initial": config.model_dump(),
+            "list_keys": LIST_KEYS,
+            "max_layers": PAGE_MAX_LAYERS,
+            "max_neurons": PAGE_MAX_NEURONS,
+            "dataset_problem": {d.name: d.problem for d in DATASETS.values()},
+            "axis_labels": AXIS_LABELS,
+            "feature_labels": {f.name: f.label for f in FEATURES.values()},
+            "thumbnails": thumbnails(),
+        },
+    }
+
+
+def preset_message(name: str) -> dict[str, Any]:
+    """The ``config`` message a preset's button sends: every key, defaults filled in."""
+    return {"type": "config", **PRESETS[name].config.model_dump()}
+
+
+def _with_current(menu: tuple[float, ...], current: float) -> list[float]:
+    """The menu, plus the current value when a URL chose one off the list."""
+    return sorted({*menu, current})
+
+
+@cache
+def thumbnails() -> dict[str, Any]:
+    """Dataset and feature thumbnails from the engine's own generators, as uint8 maps.
+
+    Encoded like the frames' maps (``lo + v / 255 · (hi − lo)``, base64), so the
+    page draws them with the same code as the live neuron tiles.
+    """
+    rng = np.random.default_rng(0)
+    datasets = {}
+    for dataset in DATASETS.values():
+        X, y = dataset.make(THUMBNAIL_POINTS, 0.0, rng)
+        datasets[dataset.name] = {
+            "points": _quantise(X, -EXTENT, EXTENT),
+            "labels": _quantise(y, -1.0, 1.0),
+        }
+    plane = grid_points(THUMBNAIL_GRID)
+    features = {}
+    for name in FEATURES:
+        values = transform(plane, [name])[:, 0]
+        lo, hi = float(values.min()), float(values.max())
+        features[name] = {"map": _quantise(values, lo, hi), "range": [lo, hi]}
+    return {"grid": THUMBNAIL_GRID, "datasets": datasets, "features": features}
+
+
+def _quantise(values: np.ndarray, lo: float, hi: float) -> str:
+    """Values in [lo, hi] as base64 uint8 (clipped), row-major."""
+    scaled = (np.clip(values, lo, hi) - lo) / ((hi - lo) or 1.0) * 255
+    return base64.b64encode(np.round(scaled).astype(np.uint8).tobytes()).decode("ascii")

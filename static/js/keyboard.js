@@ -1,0 +1,32 @@
+// Keyboard shortcuts (shown in the page's hint): space play/pause, s or →
+// step (shift: one epoch), r reset. They press the same buttons a mouse does.
+
+const TYPING = new Set(["INPUT", "SELECT", "TEXTAREA"]);
+
+/** key → the id of the button it presses (space picks whichever is showing). */
+const SHORTCUTS = {
+  " ": () => (document.getElementById("play").hidden ? "pause" : "play"),
+  s: () => "step",
+  S: () => "step",
+  ArrowRight: () => "step",
+  r: () => "reset",
+};
+
+export function setUpKeyboard() {
+  const handles = (event) =>
+    !event.ctrlKey && !event.metaKey && !event.altKey && !TYPING.has(event.target.tagName) &&
+    !event.target.isContentEditable && event.key in SHORTCUTS;
+
+  document.addEventListener("keydown", (event) => {
+    if (!handles(event)) return;
+    // Also keeps a focused button from being "clicked" by the same space bar.
+    event.preventDefault();
+    if (event.repeat) return;
+    const button = document.getElementById(SHORTCUTS[event.key]());
+    button.dispatchEvent(new MouseEvent("click", { bubbles: true, shiftKey: event.shiftKey }));
+  });
+  // A focused button activates on space's keyup; the shortcut already acted.
+  document.addEventListener("keyup", (event) => {
+    if (handles(event)) event.preventDefault();
+  });
+}

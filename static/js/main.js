@@ -1,0 +1,186 @@
+// Connects the widgets to the socket and to each other, and holds the little
+// page state there is (the last config, points and maps, what is hovered).
+// The server trains; the page draws what each frame says.
+
+import { LossChart, OutputChart, RepresentationChart } from "./charts.js";
+import { Controls } from "./controls.js";
+import { setUpKeyboard } from "./keyboard.js";
+import { NetworkView } from "./network_view.js";
+import { setUpPresets } from "./presets.js";
+import { Socket } from "./socket.js";
+import { Thumbnails } from "./thumbnails.js";
+import { WeightEditor } from "./weight_editor.js";
+import { setUpCopyLink, writeUrl } from "./url_state.js";
+
+const page = JSON.parse(document.getElementById("page-data").textContent);
+const root = document.getElementById("playground");
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  config: page.initial,
+  outputRange: [-1, 1],
+  output: null, // FrameArray of the latest output map
+  neurons: null, // FrameArray of the latest neuron maps
+  points: null, // {train, test, trainLabels, testLabels}
+  pair: null,
+  hover: null,
+};
+
+const thumbnails = new Thumbnails(page.thumbnails);
+thumbnails.drawDatasets(root);
+thumbnails.drawFeatures(root);
+
+const controls = new Controls(root, page);
+const outputChart = new OutputChart($("output-chart"));
+const lossChart = new LossChart($("loss-chart"));
+const representationChart = new RepresentationChart($("representation-chart"));
+const editor = new WeightEditor($("weight-editor"));
+const network = new NetworkView($("diagram"), {
+  featureLabels: page.feature_labels,
+  hover: (target) => {
+    state.hover = target?.kind === "weight" ? null : target;
+    showOutput();
+  },
+  edit: (target) => editor.open(target),
+});
+
+const socket = new Socket(root, {
+  frame: draw,
+  open: () => setConnection(true),
+  close: ({ reconnecting }) => setConnection(false, reconnecting),
+});
+
+setUpKeyboard();
+setUpPresets($("presets"), $("preset-note"));
+setUpCopyLink($("copy-link"));
+$("reconnect").addEventListener("click", () => socket.reconnect());
+$("log-scale").addEventListener("change", (e) => lossChart.setLog(e.target.checked));
+$("show-test").addEventListener("change", (e) => {
+  outputChart.setShowTest(e.target.checked);
+  representationChart.setShowTest(e.target.checked);
+});
+$("discretize").addEventListener("change", (e) => {
+  outputChart.setDiscrete(e.target.checked);
+  representationChart.setDiscrete(e.target.checked);
+});
+// Once a menu has sent its change, hand the keys back to the shortcuts.
+root.addEventListener("change", (event) => {
+  if (event.target.tagName === "SELECT" || event.target.type === "range") event.target.blur();
+});
+
+function setConnection(connected, reconnecting = false) {
+  root.dataset.connected = String(connected);
+  $("connection-banner").hidden = connected;
+  $("reconnect").hidden = connected || reconnecting;
+  $("connection-text").textContent = reconnecting
+    ? "Connection to the server lost; reconnecting…"
+    : "Disconnected from the server.";
+}
+
+/** Draw one decoded frame; the socket acks it when this resolves. */
+async function draw({ header, arrays }) {
+  await Promise.all([outputChart.ready, lossChart.ready, representationChart.ready]);
+  if (header.reset) root.dataset.resets = String(Number(root.dataset.resets) + 1);
+  if (header.config) applyConfig(header.config);
+  controls.syncTransport(header);
+  showMetrics(header);
+  state.outputRange = header.output_range;
+  if (arrays.output) state.output = arrays.output;
+  if (arrays.neurons || header.reset) state.neurons = arrays.neurons ?? null;
+  network.update(header, arrays);
+  const drawn = [
+    header.reset ? lossChart.replace(header.history) : lossChart.append(header.history),
+    showOutput(),
+  ];
+  if (arrays.train_points) drawn.push(setPoints(arrays, header.output_range));
+  if (header.representation) drawn.push(showRepresentation(header, arrays));
+  await Promise.all(drawn);
+  root.dataset.frame = String(header.frame);
+}
+
+function applyConfig(config) {
+  state.config = config;
+  controls.sync(config);
+  writeUrl(config, page.defaults);
+  const axes = page.axis_labels[config.dataset] ?? ["x₁", "x₂"];
+  $("axis-note").textContent = page.axis_labels[config.dataset]
+    ? `x: ${axes[0]}; y: ${axes[1]}`
+    : "";
+  outputChart.setAxes(...axes);
+}
+
+function showMetrics(header) {
+  const loss = (v) => (v === null || v === undefined ? "–" : Number(v).toFixed(3));
+  const percent = (v) => (v === null || v === undefined ? "–" : `${(v * 100).toFixed(1)}%`);
+  $("train-loss").textContent = loss(header.train_loss);
+  $("test-loss").textContent = loss(header.test_loss);
+  $("train-accuracy").textContent = percent(header.train_accuracy);
+  $("test-accuracy").textContent = percent(header.test_accuracy);
+}
+
+/** The big chart shows the output, or the map of the tile under the pointer. */
+function showOutput() {
+  const chart = $("output-chart");
+  const hover = state.hover;
+  if (hover?.kind === "feature") {
+    chart.dataset.showing = `feature:${hover.feature}`;
+    return outputChart.setMap(thumbnails.featureRows(hover.feature), [-1, 1]);
+  }
+  const hidden = state.config.hidden;
+  if (hover?.kind === "bias" && hover.layer < hidden.length && state.neurons) {
+    const index = hidden.slice(0, hover.layer).reduce((a, b) => a + b, 0) + hover.neuron;
+    chart.dataset.showing = `neuron:${hover.layer},${hover.neuron}`;
+    return outputChart.setMap(state.neurons.rows(index), [-1, 1]);
+  }
+  if (!state.output) return Promise.resolve();
+  chart.dataset.showing = "output";
+  return outputChart.setMap(state.output.rows(0), state.outputRange);
+}
+
+function setPoints(arrays, range) {
+  state.points = {
+    train: arrays.train_points.columns(),
+    test: arrays.test_points?.columns() ?? [[], []],
+    trainLabels: arrays.train_labels.data,
+    testLabels: arrays.test_labels?.data ?? new Float32Array(),
+  };
+  const p = state.points;
+  return outputChart.setPoints(p.train, p.trainLabels, p.test, p.testLabels, range);
+}
+
+function showRepresentation(header, arrays) {
+  const rep = header.representation;
+  const chart = $("representation-chart");
+  const drawn = [];
+  const pairKey = rep.pair.join(",");
+  if (pairKey !== chart.dataset.pair) {
+    chart.dataset.pair = pairKey;
+    controls.syncPair(rep.pair);
+    const label = (name) => page.feature_labels[name] ?? name;
+    drawn.push(representationChart.setAxes(label(rep.pair[0]), label(rep.pair[1]), rep.x_range, rep.y_range));
+  }
+  if (arrays.representation_points && state.points) {
+    const [xs, ys] = arrays.representation_points.columns();
+    const n = state.points.trainLabels.length;
+    const p = state.points;
+    drawn.push(
+      representationChart.setPoints(
+        [xs.slice(0, n), ys.slice(0, n)],
+        p.trainLabels,
+        [xs.slice(n), ys.slice(n)],
+        p.testLabels,
+        header.output_range,
+      ),
+    );
+  }
+  if (rep.plane && arrays.representation_output) {
+    const map = arrays.representation_output;
+    drawn.push(representationChart.setMap(map.rows(0), header.output_range, rep.x_range, rep.y_range));
+  } else if (!rep.plane) {
+    drawn.push(representationChart.hideMap());
+  }
+  $("representation-note").textContent = rep.plane
+    ? "The colours are the network's output in this space: its inputs are exactly these two features."
+    : "No boundary drawn: the network's inputs are not exactly these two features.";
+  return Promise.all(drawn);
+}

@@ -1,0 +1,224 @@
+// The network diagram: a column of feature tiles, one column of neuron tiles
+// per hidden layer, the output tile, and the links between them as SVG paths
+// (colour by sign, width by |w|). Tiles are canvases painted from the frames'
+// maps. Hover reports what is under the pointer; click asks to edit a weight
+// or a bias. Sending anything is the page's business, not this module's.
+
+import { cssColour, drawMap } from "./palette.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const MAX_LINK_WIDTH = 9;
+
+function format(value) {
+  return Number(value).toFixed(3);
+}
+
+export class NetworkView {
+  /**
+   * diagram: the #diagram element; handlers: {hover(target | null), edit(target)},
+   * where a target is {kind: "weight" | "bias" | "neuron" | "feature", ...}.
+   */
+  constructor(diagram, { featureLabels, hover, edit }) {
+    this.diagram = diagram;
+    this.svg = diagram.querySelector("#links");
+    this.hiddenColumn = diagram.querySelector("#hidden-layers");
+    this.outputTile = diagram.querySelector("#output-tile");
+    this.hovercard = document.getElementById("hovercard");
+    this.featureLabels = featureLabels;
+    this.handlers = { hover, edit };
+    this.shape = "";
+    this.network = null;
+    this.links = [];
+    new ResizeObserver(() => this.drawLinks()).observe(diagram);
+    this.listen();
+  }
+
+  listen() {
+    const d = this.diagram;
+    d.addEventListener("mouseover", (event) => {
+      const target = this.targetOf(event.target);
+      if (!target) return;
+      this.handlers.hover(target);
+      this.showCard(event, target);
+    });
+    d.addEventListener("mouseout", (event) => {
+      if (this.targetOf(event.target) && !this.targetOf(event.relatedTarget)) this.leave();
+    });
+    d.addEventListener("mousemove", (event) => {
+      if (!this.hovercard.hidden) this.placeCard(event.clientX, event.clientY);
+    });
+    d.addEventListener("click", (event) => {
+      const target = this.targetOf(event.target);
+      if (target && (target.kind === "weight" || target.kind === "bias")) {
+        this.handlers.edit({ ...target, x: event.clientX, y: event.clientY });
+      }
+    });
+  }
+
+  leave() {
+    this.handlers.hover(null);
+    this.hovercard.hidden = true;
+  }
+
+  /** What a DOM node stands for in the network, from its data attributes. */
+  targetOf(node) {
+    const el = node?.closest?.("[data-link], .neuron-tile, .output-tile, .feature-tile");
+    if (!el || !this.network) return null;
+    if (el.dataset.link !== undefined) {
+      const [layer, source, target] = el.dataset.link.split(",").map(Number);
+      const value = this.network.weights[layer][source][target];
+      return { kind: "weight", layer, source, target, value, label: this.linkLabel(layer, source, target) };
+    }
+    if (el.classList.contains("feature-tile")) return { kind: "feature", feature: el.dataset.feature };
+    const layer = el.classList.contains("output-tile") ? this.network.biases.length - 1 : Number(el.dataset.layer);
+    const neuron = el.classList.contains("output-tile") ? 0 : Number(el.dataset.neuron);
+    const value = this.network.biases[layer][neuron];
+    return { kind: "bias", layer, neuron, value, label: `bias of ${this.neuronName(layer + 1, neuron)}` };
+  }
+
+  neuronName(column, index) {
+    const sizes = this.network.sizes;
+    if (column === 0) return this.featureLabels[this.network.features[index]] ?? this.network.features[index];
+    if (column === sizes.length - 1) return "the output";
+    return `neuron ${column}.${index + 1}`;
+  }
+
+  linkLabel(layer, source, target) {
+    return `${this.neuronName(layer, source)} → ${this.neuronName(layer + 1, target)}`;
+  }
+
+  showCard(event, target) {
+    if (target.kind !== "weight" && target.kind !== "bias") {
+      this.hovercard.hidden = true;
+      return;
+    }
+    const noun = target.kind === "weight" ? "Weight" : "Bias";
+    this.hovercard.textContent = `${noun} ${format(target.value)} · ${target.label} · click to edit`;
+    this.hovercard.hidden = false;
+    this.placeCard(event.clientX, event.clientY);
+  }
+
+  placeCard(x, y) {
+    this.hovercard.style.left = `${x + 14}px`;
+    this.hovercard.style.top = `${y + 14}px`;
+  }
+
+  /** Rebuild the columns when the network's shape or inputs changed. */
+  layout(network) {
+    const shape = JSON.stringify([network.sizes, network.features]);
+    this.network = network;
+    if (shape === this.shape) return;
+    this.shape = shape;
+    this.diagram.dataset.sizes = network.sizes.join(",");
+    const hidden = network.sizes.slice(1, -1);
+    this.hiddenColumn.replaceChildren(...hidden.map((width, layer) => this.column(layer, width)));
+    htmx.process(this.hiddenColumn); // the new +/- buttons are ws-send controls
+    this.drawLinks();
+  }
+
+  column(layer, width) {
+    const col = document.createElement("div");
+    col.className = "layer hidden-layer";
+    col.dataset.layer = String(layer);
+    col.innerHTML = `
+      <div class="neuron-buttons">
+        <button type="button" class="small-round" ws-send data-message="add-neuron"
+                data-layer="${layer}" aria-label="Add a neuron to layer ${layer + 1}">+</button>
+        <button type="button" class="small-round" ws-send data-message="remove-neuron"
+                data-layer="${layer}" aria-label="Remove a neuron from layer ${layer + 1}">&minus;</button>
+      </div>
+      <p class="neuron-count">${width} neuron${width === 1 ? "" : "s"}</p>`;
+    for (let neuron = 0; neuron < width; neuron++) {
+      const tile = document.createElement("button");
+      tile.type = "button";
+      tile.className = "tile neuron-tile";
+      tile.dataset.layer = String(layer);
+      tile.dataset.neuron = String(neuron);
+      tile.setAttribute("aria-label", `Neuron ${layer + 1}.${neuron + 1}: click to edit its bias`);
+      tile.innerHTML = '<canvas width="16" height="16"></canvas><span class="bias-mark"></span>';
+      col.append(tile);
+    }
+    return col;
+  }
+
+  /** The tiles of a column: 0 = the active features, then hidden layers, then the output. */
+  tilesOf(column) {
+    const sizes = this.network.sizes;
+    if (column === 0) {
+      return this.network.features.map((f) => this.diagram.querySelector(`.feature-tile[data-feature="${f}"]`));
+    }
+    if (column === sizes.length - 1) return [this.outputTile];
+    return [...this.hiddenColumn.querySelectorAll(`.neuron-tile[data-layer="${column - 1}"]`)];
+  }
+
+  drawLinks() {
+    if (!this.network) return;
+    const box = this.diagram.getBoundingClientRect();
+    this.svg.setAttribute("viewBox", `0 0 ${box.width} ${box.height}`);
+    const paths = [];
+    this.links = [];
+    const sizes = this.network.sizes;
+    for (let layer = 0; layer < sizes.length - 1; layer++) {
+      const sources = this.tilesOf(layer).map((t) => t.getBoundingClientRect());
+      const targets = this.tilesOf(layer + 1).map((t) => t.getBoundingClientRect());
+      sources.forEach((s, i) => {
+        targets.forEach((t, j) => {
+          const x0 = s.right - box.left;
+          const y0 = s.top + s.height / 2 - box.top;
+          const x1 = t.left - box.left;
+          const y1 = t.top + t.height / 2 - box.top;
+          const mid = (x0 + x1) / 2;
+          const d = `M${x0},${y0} C${mid},${y0} ${mid},${y1} ${x1},${y1}`;
+          const link = document.createElementNS(SVG, "path");
+          link.setAttribute("d", d);
+          link.setAttribute("class", "link");
+          const hit = document.createElementNS(SVG, "path");
+          hit.setAttribute("d", d);
+          hit.setAttribute("class", "link-hit");
+          hit.dataset.link = `${layer},${i},${j}`;
+          paths.push(link, hit);
+          this.links.push({ layer, i, j, link, hit });
+        });
+      });
+    }
+    this.svg.replaceChildren(...paths);
+    this.paintLinks();
+  }
+
+  paintLinks() {
+    const weights = this.network.weights;
+    for (const { layer, i, j, link, hit } of this.links) {
+      const w = weights[layer]?.[i]?.[j];
+      if (w === undefined) continue;
+      link.setAttribute("stroke", cssColour(w));
+      link.setAttribute("stroke-width", String(Math.min(MAX_LINK_WIDTH, 1 + Math.abs(w) * 1.6)));
+      hit.dataset.weight = String(w);
+    }
+  }
+
+  /** Paint one frame: weights on the links, maps on the tiles, biases, dropout. */
+  update(header, arrays) {
+    this.layout(header.network);
+    this.paintLinks();
+    const neurons = arrays.neurons;
+    const tiles = this.hiddenColumn.querySelectorAll(".neuron-tile");
+    this.diagram.dataset.neuronShape = neurons ? neurons.shape.join(",") : "";
+    tiles.forEach((tile, k) => {
+      const layer = Number(tile.dataset.layer);
+      const neuron = Number(tile.dataset.neuron);
+      if (neurons && k < neurons.length) {
+        drawMap(tile.querySelector("canvas"), neurons.slice(k), neurons.rangeOf(k));
+      }
+      const bias = header.network.biases[layer][neuron];
+      tile.querySelector(".bias-mark").style.background = cssColour(bias);
+      tile.classList.toggle("dropped", Boolean(header.dropped?.[layer]?.[neuron]));
+    });
+    if (arrays.output) {
+      const [lo, hi] = header.output_range;
+      drawMap(this.outputTile.querySelector("canvas"), arrays.output.data, arrays.output.rangeOf(0), {
+        centre: (lo + hi) / 2,
+        scale: (hi - lo) / 2,
+      });
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// The page's colours and the canvas drawing of small maps (neuron, feature and
+// dataset tiles). Orange for negative, blue for positive: distinguishable with
+// the common colour-vision deficiencies, as in the reference playground.
+
+export const NEGATIVE = "#f59322";
+export const NEUTRAL = "#e8eaeb";
+export const POSITIVE = "#0877bd";
+
+const STOPS = [NEGATIVE, NEUTRAL, POSITIVE].map(hexToRgb);
+
+function hexToRgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/** RGB for t in [-1, 1] (clamped): orange through grey-white to blue. */
+export function colourAt(t) {
+  const c = Math.max(-1, Math.min(1, t));
+  const [from, to, f] = c < 0 ? [STOPS[1], STOPS[0], -c] : [STOPS[1], STOPS[2], c];
+  return from.map((v, k) => Math.round(v + (to[k] - v) * f));
+}
+
+export function cssColour(t) {
+  const [r, g, b] = colourAt(t);
+  return `rgb(${r},${g},${b})`;
+}
+
+/** Plotly colour scale over [zmin, zmax]; discrete: two colours split at the middle. */
+export function plotlyScale(discrete = false) {
+  if (discrete) {
+    return [
+      [0, NEGATIVE],
+      [0.5, NEGATIVE],
+      [0.5, POSITIVE],
+      [1, POSITIVE],
+    ];
+  }
+  return [
+    [0, NEGATIVE],
+    [0.5, NEUTRAL],
+    [1, POSITIVE],
+  ];
+}
+
+/**
+ * Paint a square uint8 map on a canvas of the same size.
+ * bytes: row-major, rows along x2 ascending (so row 0 is drawn at the bottom);
+ * range: the [lo, hi] the bytes 0..255 stand for; a value is drawn at
+ * (value − centre) / scale on the colour scale (beyond ±1 saturates).
+ */
+export function drawMap(canvas, bytes, range, { centre = 0, scale = 1 } = {}) {
+  const size = Math.round(Math.sqrt(bytes.length));
+  if (canvas.width !== size) canvas.width = canvas.height = size;
+  const ctx = canvas.getContext("2d");
+  const image = ctx.createImageData(size, size);
+  const [lo, hi] = range;
+  // One colour per possible byte, then a lookup per pixel.
+  const table = new Uint8ClampedArray(256 * 3);
+  for (let b = 0; b < 256; b++) {
+    table.set(colourAt((lo + (b / 255) * (hi - lo) - centre) / scale), b * 3);
+  }
+  for (let row = 0; row < size; row++) {
+    const target = (size - 1 - row) * size;
+    for (let col = 0; col < size; col++) {
+      const b = bytes[row * size + col] * 3;
+      const p = (target + col) * 4;
+      image.data[p] = table[b];
+      image.data[p + 1] = table[b + 1];
+      image.data[p + 2] = table[b + 2];
+      image.data[p + 3] = 255;
+    }
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
+/** Paint points (x, y in [-extent, extent]) coloured by label in [-1, 1]. */
+export function drawPoints(canvas, xs, ys, labels, extent = 6) {
+  const ctx = canvas.getContext("2d");
+  const { width, height } = canvas;
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, width, height);
+  const radius = Math.max(1.2, width / 40);
+  for (let k = 0; k < xs.length; k++) {
+    ctx.fillStyle = cssColour(labels[k]);
+    ctx.beginPath();
+    const px = ((xs[k] + extent) / (2 * extent)) * width;
+    const py = (1 - (ys[k] + extent) / (2 * extent)) * height;
+    ctx.arc(px, py, radius, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+}
+
+/** Bytes from base64 (the page's thumbnails). */
+export function fromBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let k = 0; k < binary.length; k++) bytes[k] = binary.charCodeAt(k);
+  return bytes;
+}

@@ -1,0 +1,12 @@
+// The presets menu: each button sends its config (htmx ws-send); this shows
+// the preset's "what to watch" sentence and closes the menu.
+
+export function setUpPresets(menu, note) {
+  menu.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-preset]");
+    if (!button) return;
+    note.textContent = `${button.dataset.title}: ${button.dataset.watch}`;
+    note.dataset.preset = button.dataset.preset;
+    menu.open = false;
+  });
+}

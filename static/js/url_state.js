@@ -1,0 +1,51 @@
+// The experiment config in the page's URL, in the format of app/url_state.py:
+// only keys that differ from the defaults, lists comma-separated, booleans
+// true/false, an empty value for "none".
+
+function same(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function encode(value) {
+  if (value === null || value === undefined) return "";
+  if (Array.isArray(value)) return value.map((v) => (v === null ? "" : String(v))).join(",");
+  if (typeof value === "boolean") return value ? "true" : "false";
+  return String(value);
+}
+
+/** The query string (without "?") for a config, given the defaults. */
+export function configToQuery(config, defaults) {
+  const params = [];
+  for (const key of Object.keys(defaults)) {
+    if (!(key in config) || same(config[key], defaults[key])) continue;
+    // Commas stay literal so links read like the server's own (hidden=8,8).
+    params.push(`${encodeURIComponent(key)}=${encodeURIComponent(encode(config[key])).replaceAll("%2C", ",")}`);
+  }
+  return params.join("&");
+}
+
+/** Put the config in the address bar without a new history entry. */
+export function writeUrl(config, defaults) {
+  const query = configToQuery(config, defaults);
+  const url = `${window.location.pathname}${query ? `?${query}` : ""}`;
+  if (url !== `${window.location.pathname}${window.location.search}`) {
+    window.history.replaceState(null, "", url);
+  }
+}
+
+/** Wire the "copy link" button: clipboard when allowed, else select the URL to copy. */
+export function setUpCopyLink(button) {
+  const label = button.textContent;
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      button.textContent = "Link copied";
+    } catch {
+      // Plain http on a LAN is not a secure context: no clipboard API there.
+      window.prompt("Copy this link:", window.location.href);
+    }
+    setTimeout(() => {
+      button.textContent = label;
+    }, 1500);
+  });
+}
