@@ -6,7 +6,6 @@
 const MESSAGES = {
   step: (el, event) => ({ type: "step", unit: event?.shiftKey ? "epoch" : "batch" }),
   checkbox: (el) => ({ type: "config", [el.name]: el.checked }),
-  nullable: (el) => ({ type: "config", [el.name]: el.value === "" ? null : el.value }),
   // A regression problem needs a regression dataset (and back): switch both at once.
   problem: (el, event, controls) => {
     const dataset = controls.config.dataset;

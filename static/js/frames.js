@@ -35,27 +35,31 @@ export class FrameArray {
     this.ranges = spec.ranges ?? null;
   }
 
-  /** How many slices along the first axis. */
-  get length() {
-    return this.shape[0];
+  /** Values per map: the last two axes (a (G, G) array is one map, (n, g, g) is n). */
+  get mapSize() {
+    return this.shape.length < 2 ? this.data.length : this.shape.at(-1) * this.shape.at(-2);
   }
 
-  /** The [lo, hi] that slice i's uint8 values 0..255 stand for. */
+  /** How many maps (or rows, for points) the array holds. */
+  get length() {
+    return this.data.length / this.mapSize;
+  }
+
+  /** The [lo, hi] that map i's uint8 values 0..255 stand for. */
   rangeOf(i = 0) {
     return this.ranges ? this.ranges[i] : this.range;
   }
 
-  /** Slice i along the first axis, raw (still quantised for uint8). */
-  slice(i) {
-    const size = this.data.length / this.shape[0];
-    return this.data.subarray(i * size, (i + 1) * size);
+  /** Map i, raw (still quantised for uint8). */
+  slice(i = 0) {
+    return this.data.subarray(i * this.mapSize, (i + 1) * this.mapSize);
   }
 
-  /** Real values of the whole array (slice undefined) or of slice i. */
-  values(i) {
-    const raw = i === undefined ? this.data : this.slice(i);
+  /** Real values of map i: lo + v / 255 · (hi − lo) for uint8. */
+  values(i = 0) {
+    const raw = this.slice(i);
     if (this.dtype !== "uint8") return raw;
-    const [lo, hi] = this.rangeOf(i ?? 0);
+    const [lo, hi] = this.rangeOf(i);
     const scale = (hi - lo) / 255;
     const out = new Float32Array(raw.length);
     for (let k = 0; k < raw.length; k++) out[k] = lo + raw[k] * scale;
@@ -63,7 +67,7 @@ export class FrameArray {
   }
 
   /** A (rows × cols) map as nested arrays, for Plotly's z. */
-  rows(i) {
+  rows(i = 0) {
     const values = this.values(i);
     const cols = this.shape[this.shape.length - 1];
     const out = [];

@@ -215,7 +215,7 @@ export class NetworkView {
     });
     if (arrays.output) {
       const [lo, hi] = header.output_range;
-      drawMap(this.outputTile.querySelector("canvas"), arrays.output.data, arrays.output.rangeOf(0), {
+      drawMap(this.outputTile.querySelector("canvas"), arrays.output.slice(), arrays.output.rangeOf(), {
         centre: (lo + hi) / 2,
         scale: (hi - lo) / 2,
       });
