@@ -8,11 +8,15 @@ ascending), the order a heatmap's ``z[row][col]`` expects.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from engine.features import transform
 from engine.network import Network
+
+if TYPE_CHECKING:
+    from engine.fast import Kernels
 
 Array = np.ndarray
 EXTENT = 6.0
@@ -45,10 +49,16 @@ def grid_points(resolution: int, extent: float = EXTENT) -> Array:
     return np.column_stack([x1.ravel(), x2.ravel()])
 
 
-def snapshot(network: Network, features: Sequence[str], resolution: int) -> Snapshot:
-    """Every neuron's map and each feature's map, from ONE batched forward pass."""
+def snapshot(
+    network: Network, features: Sequence[str], resolution: int, kernels: "Kernels | None" = None
+) -> Snapshot:
+    """Every neuron's map and each feature's map, from ONE batched forward pass.
+
+    With ``kernels`` (engine/fast) bound to the network, they run the pass and
+    the maps come back float32.
+    """
     inputs = transform(grid_points(resolution), features)
-    layers = network.activations(inputs)
+    layers = (kernels or network).activations(inputs)
     shape = (resolution, resolution)
     return Snapshot(
         output=layers[-1][:, 0].reshape(shape),

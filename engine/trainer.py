@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from engine import datasets
+from engine import datasets, fast
 from engine.config import CUSTOM, ConfigError, ExperimentConfig
 from engine.features import transform
 from engine.losses import get_loss
@@ -59,9 +59,15 @@ class EpochRecord:
 class Trainer:
     """Owns one experiment; build it with ``Trainer.from_config``."""
 
-    def __init__(self, config: ExperimentConfig, data: tuple[Array, Array] | None = None) -> None:
+    def __init__(
+        self,
+        config: ExperimentConfig,
+        data: tuple[Array, Array] | None = None,
+        kernels: bool = True,
+    ) -> None:
         self.config = config
         self._custom_data = data
+        self._use_kernels = kernels
         self._load_data()
         self.reset()
 
@@ -70,14 +76,17 @@ class Trainer:
         cls,
         config: Mapping[str, Any] | ExperimentConfig | None = None,
         data: tuple[Array, Array] | None = None,
+        kernels: bool = True,
     ) -> "Trainer":
         """Validate the config (ConfigError names a bad key) and build everything.
 
         ``data`` gives the points and labels when the dataset is ``custom``.
+        ``kernels=False`` keeps to the NumPy code even where the compiled
+        kernels (engine/fast) cover the config.
         """
         if not isinstance(config, ExperimentConfig):
             config = ExperimentConfig.parse(dict(config or {}))
-        return cls(config, data)
+        return cls(config, data, kernels)
 
     def _load_data(self) -> None:
         cfg = self.config
@@ -114,6 +123,7 @@ class Trainer:
         self.loss = get_loss(cfg.loss)
         self.regularizer = get_regularizer(cfg.regularization)
         self.optimizer = make_optimizer(cfg.optimizer, self.network.params.size)
+        self._bind_kernels()
         self.step_count = 0
         self.epoch_count = 0
         self.state = READY
@@ -156,27 +166,56 @@ class Trainer:
             self.optimizer = make_optimizer(new.optimizer, self.network.params.size)
         if "early_stopping" in changed and self.state == STOPPED:
             self.state = READY
+        self._bind_kernels()
         return False
+
+    def _bind_kernels(self) -> None:
+        self.kernels = fast.bind(self.network, self.config) if self._use_kernels else None
+
+    @property
+    def path(self) -> str:
+        """Which code trains and draws: "kernel" (compiled, engine/fast) or "numpy"."""
+        return "numpy" if self.kernels is None else "kernel"
 
     def step(self) -> StepResult:
         """Train on the next mini-batch; finishing a pass closes the epoch."""
+        return self._advance(1)
+
+    def _advance(self, n_batches: int) -> StepResult:
+        """Train on up to ``n_batches`` mini-batches of the current pass, stopping at
+        the first whose loss or weights are not finite; finishing the pass closes
+        the epoch.
+        """
         if self.state != READY:
             return StepResult(self.step_count, self.epoch_count, float("nan"), self.state)
-        cfg = self.config
-        batch = self._order[self._position : self._position + cfg.batch_size]
         # Overflow is an expected outcome of a too-high learning rate; it is
         # reported as the "diverged" state below rather than as warnings.
         with np.errstate(all="ignore"):
-            batch_loss = self._train_batch(self.inputs_train[batch], self.y_train[batch])
-            finite = np.isfinite(batch_loss) and np.isfinite(self.network.params).all()
-        self.step_count += 1
-        self._position += len(batch)
+            done, batch_loss, finite = self._train_batches(n_batches)
+        self.step_count += done
+        self._position = min(self._position + done * self.config.batch_size, len(self._order))
         if not finite:
             self.state = DIVERGED
             self.diverged_epoch = self.epoch_count
         elif self._position >= len(self._order):
             self._end_epoch()
         return StepResult(self.step_count, self.epoch_count, float(batch_loss), self.state)
+
+    def _train_batches(self, n_batches: int) -> tuple[int, float, bool]:
+        """(batches done, the last one's loss, whether all stayed finite)."""
+        if self.kernels is not None:  # one compiled call for the whole run
+            data = (self.inputs_train, self.y_train, self._order)
+            return self.kernels.train(
+                data, self._position, n_batches, self.config, self.optimizer, self._rng
+            )
+        size = self.config.batch_size
+        for done in range(1, n_batches + 1):
+            begin = self._position + (done - 1) * size
+            batch = self._order[begin : begin + size]
+            batch_loss = self._train_batch(self.inputs_train[batch], self.y_train[batch])
+            if not (np.isfinite(batch_loss) and np.isfinite(self.network.params).all()):
+                return done, batch_loss, False
+        return n_batches, batch_loss, True
 
     def _train_batch(self, inputs: Array, targets: Array) -> float:
         """One gradient step on a batch; returns the batch's mean data loss."""
@@ -197,8 +236,12 @@ class Trainer:
         """
         start = self.epoch_count
         while self.state == READY and self.epoch_count == start:
-            self.step()
+            self._advance(self._batches_left())
         return self.history[-1] if self.epoch_count > start else None
+
+    def _batches_left(self) -> int:
+        """Mini-batches until the current pass ends (the last one may be short)."""
+        return -(-(len(self._order) - self._position) // self.config.batch_size)
 
     def _end_epoch(self) -> None:
         self.epoch_count += 1
@@ -234,21 +277,26 @@ class Trainer:
     def _measure(self, inputs: Array, targets: Array) -> tuple[float, float | None]:
         if len(targets) == 0:
             return float("nan"), None
-        output, _ = self.network.forward(inputs)
-        loss = float(self.loss.value(output, targets).mean())
-        if self.config.problem != "classification":
-            return loss, None
-        return loss, float((self.predict_labels(output) == targets).mean())
+        if self.kernels is not None:
+            loss, accuracy = self.kernels.measure(inputs, targets, self._threshold)
+        else:
+            output, _ = self.network.forward(inputs)
+            loss = float(self.loss.value(output, targets).mean())
+            accuracy = float((self.predict_labels(output) == targets).mean())
+        return loss, (accuracy if self.config.problem == "classification" else None)
 
     def predict_labels(self, output: Array) -> Array:
         """Class labels ±1 from raw outputs (threshold 0.5 for sigmoid, else 0)."""
-        threshold = 0.5 if self.config.output_activation == "sigmoid" else 0.0
-        return np.where(output >= threshold, 1.0, -1.0)
+        return np.where(output >= self._threshold, 1.0, -1.0)
+
+    @property
+    def _threshold(self) -> float:
+        return 0.5 if self.config.output_activation == "sigmoid" else 0.0
 
     def snapshot(self, resolution: int) -> Snapshot:
         """Every neuron's map over a resolution² grid of [-6, 6]²."""
         with np.errstate(all="ignore"):
-            return snapshot(self.network, self.config.features, resolution)
+            return snapshot(self.network, self.config.features, resolution, self.kernels)
 
     def maps(self, output_resolution: int, neuron_resolution: int) -> Snapshot:
         """What one picture needs: the output map fine, the neuron and feature maps coarse."""

@@ -1,0 +1,254 @@
+"""Engine speed against TensorFlow Playground's engine (issue 3).
+
+Spiral, 500 points (250 train), tanh, squared loss, SGD — the reference's
+setting — for three networks: (a) x1, x2 → [4, 2]; (b) x1, x2 →
+[8, 8, 8, 8, 8, 8]; (c) the seven Cartesian features → [8, 8]. Then the same
+networks with dropout 0.2, batch norm and Adam. Rows:
+
+- µs per ``trainer.epoch()`` at batch sizes 1, 10, 30, 250 (our epoch also
+  computes the loss over all 500 points at its end, as the server needs);
+- ms for ``trainer.snapshot(100)``: a 100×100 grid keeping every neuron's map;
+- ms per frame: ``trainer.epoch()`` at batch size 10 + ``trainer.maps(48, 20)``.
+
+Single-threaded, medians of repeated samples; each cell names the code that
+ran (kernel = engine/fast, numpy = the NumPy specification).
+
+    .venv/bin/python bench/engine.py             # kernel path, with reference ratios
+    .venv/bin/python bench/engine.py --numpy     # add the NumPy-only figures
+    .venv/bin/python bench/engine.py --json      # machine-readable
+    .venv/bin/python bench/engine.py --startup   # compile time and first frame
+"""
+
+import os
+
+# Before NumPy loads: one thread for BLAS and numba, as the reference has one core.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine import Trainer  # noqa: E402
+
+CARTESIAN = ["x1", "x2", "x1^2", "x2^2", "x1x2", "sin_x1", "sin_x2"]
+ARCHITECTURES = {
+    "a": {"features": ["x1", "x2"], "hidden": [4, 2]},
+    "b": {"features": ["x1", "x2"], "hidden": [8, 8, 8, 8, 8, 8]},
+    "c": {"features": CARTESIAN, "hidden": [8, 8]},
+}
+BASE = {
+    "dataset": "spiral",
+    "n_points": 500,
+    "activation": "tanh",
+    "loss": "squared",
+    "optimizer": "sgd",
+    "learning_rate": 0.03,
+}
+VARIANTS = {
+    "reference": {},
+    "dropout+bn+adam": {"dropout": 0.2, "batch_norm": True, "optimizer": "adam"},
+}
+BATCH_SIZES = (1, 10, 30, 250)
+# TensorFlow Playground's nn.ts in node on one core of this machine class (issue 3):
+# µs per epoch at batch sizes 1 / 10 / 30 / 250, and ms for the 100×100 grid.
+REFERENCE = {
+    "a": {"epoch_bs1": 374, "epoch_bs10": 254, "epoch_bs30": 250, "epoch_bs250": 243, "grid": 9.3},
+    "b": {
+        "epoch_bs1": 3501,
+        "epoch_bs10": 2530,
+        "epoch_bs30": 2669,
+        "epoch_bs250": 2343,
+        "grid": 61,
+    },
+    "c": {"epoch_bs1": 992, "epoch_bs10": 941, "epoch_bs30": 946, "epoch_bs250": 991, "grid": 19},
+}
+# Issue 3's targets: the minimum speed-up per row (every cell must beat the reference).
+TARGETS = {"epoch_bs10": 5, "epoch_bs250": 20, "grid": 60}
+FRAME_TARGET_MS = 0.3  # default network (a)
+UNITS = {"grid": "ms", "frame": "ms"}
+
+
+def median_time(run: Callable[[], object], budget: float, samples: int) -> float:
+    """Median seconds per call of ``run``: ``samples`` samples of ~budget/samples each."""
+    run()
+    began = time.perf_counter()
+    run()
+    once = max(time.perf_counter() - began, 1e-7)
+    calls = max(1, int(budget / samples / once))
+    times = []
+    for _ in range(samples):
+        began = time.perf_counter()
+        for _ in range(calls):
+            run()
+        times.append((time.perf_counter() - began) / calls)
+    return statistics.median(times)
+
+
+def trainer(arch: str, variant: str, batch_size: int, kernels: bool) -> Trainer:
+    config = {**BASE, **ARCHITECTURES[arch], **VARIANTS[variant], "batch_size": batch_size}
+    result = Trainer.from_config(config, kernels=kernels)
+    for _ in range(3):  # past the first epochs' one-off work
+        result.epoch()
+    return result
+
+
+def epoch_of(t: Trainer) -> Callable[[], object]:
+    def run() -> None:
+        if t.epoch() is None:
+            raise RuntimeError(f"the trainer stopped ({t.state}); the timing would be void")
+
+    return run
+
+
+def measure_rows(arch: str, variant: str, kernels: bool, budget: float, samples: int) -> dict:
+    """{row: (value in its unit, path)} for one network, variant and code path."""
+    rows = {}
+    for size in BATCH_SIZES:
+        t = trainer(arch, variant, size, kernels)
+        rows[f"epoch_bs{size}"] = (median_time(epoch_of(t), budget, samples) * 1e6, t.path)
+    t = trainer(arch, variant, 10, kernels)
+    rows["grid"] = (median_time(lambda: t.snapshot(100), budget, samples) * 1e3, t.path)
+
+    def frame() -> None:
+        epoch_of(t)()
+        t.maps(48, 20)
+
+    rows["frame"] = (median_time(frame, budget, samples) * 1e3, t.path)
+    return rows
+
+
+def benchmark(numpy: bool, budget: float, samples: int) -> list[dict]:
+    results = []
+    for variant in VARIANTS:
+        for arch in ARCHITECTURES:
+            ours = measure_rows(arch, variant, True, budget, samples)
+            plain = measure_rows(arch, variant, False, budget, samples) if numpy else {}
+            for row, (value, path) in ours.items():
+                reference = REFERENCE[arch].get(row) if variant == "reference" else None
+                entry = {
+                    "network": arch,
+                    "variant": variant,
+                    "row": row,
+                    "unit": UNITS.get(row, "us"),
+                    "ours": round(value, 2),
+                    "path": path,
+                    "reference": reference,
+                    "speedup": round(reference / value, 2) if reference else None,
+                    "target_speedup": TARGETS.get(row) if reference else None,
+                }
+                if row in plain:
+                    entry["numpy"] = round(plain[row][0], 2)
+                    entry["numpy_speedup"] = (
+                        round(reference / plain[row][0], 2) if reference else None
+                    )
+                results.append(entry)
+    return results
+
+
+def verdict(entry: dict) -> str:
+    if entry["row"] == "frame" and entry["network"] == "a" and entry["variant"] == "reference":
+        return "ok" if entry["ours"] < FRAME_TARGET_MS else f"MISS (< {FRAME_TARGET_MS} ms)"
+    if not entry["reference"]:
+        return ""
+    need = entry["target_speedup"] or 1
+    return "ok" if entry["speedup"] > need else f"MISS (≥ {need}×)"
+
+
+def print_table(results: list[dict]) -> None:
+    numpy = any("numpy" in e for e in results)
+    header = (
+        f"{'row':<12}{'ours':>12}  {'path':<7}{'reference':>11}{'speed-up':>10}  {'target':<16}"
+    )
+    if numpy:
+        header += f"{'numpy':>12}{'speed-up':>10}"
+    current = None
+    for e in results:
+        if (e["network"], e["variant"]) != current:
+            current = (e["network"], e["variant"])
+            net = ARCHITECTURES[e["network"]]
+            names = ",".join(net["features"])
+            print(f"\n({e['network']}) {names} → {net['hidden']}  [{e['variant']}]")
+            print(header)
+        unit = e["unit"].replace("us", "µs")
+        ref = f"{e['reference']:g} {unit}" if e["reference"] else "—"
+        ratio = f"{e['speedup']:.1f}×" if e["speedup"] else ""
+        line = f"{e['row']:<12}{e['ours']:>9.3g} {unit:<2}  {e['path']:<7}{ref:>11}{ratio:>10}  "
+        line += f"{verdict(e):<16}"
+        if numpy and "numpy" in e:
+            plain_ratio = f"{e['numpy_speedup']:.1f}×" if e.get("numpy_speedup") else ""
+            line += f"{e['numpy']:>9.3g} {unit:<2}{plain_ratio:>10}"
+        print(line)
+
+
+STARTUP_PROBE = """
+import time
+began = time.perf_counter()
+from engine import Trainer, fast
+imported = time.perf_counter()
+warm = fast.warm_up()
+ready = time.perf_counter()
+t = Trainer.from_config({})
+t.epoch()
+t.maps(48, 20)
+done = time.perf_counter()
+print(imported - began, warm, done - ready, t.path)
+"""
+
+
+def startup() -> dict:
+    """Compile time with an empty numba cache, then the same start with a warm one."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        result = {}
+        for name in ("empty_cache", "warm_cache"):
+            began = time.perf_counter()
+            out = subprocess.run(
+                [sys.executable, "-c", STARTUP_PROBE],
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+            total = time.perf_counter() - began
+            result[name] = {
+                "import_s": round(float(out[0]), 3),
+                "warm_up_s": round(float(out[1]), 3),
+                "first_frame_ms": round(float(out[2]) * 1e3, 2),
+                "process_to_first_frame_s": round(total, 3),
+                "path": out[3],
+            }
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--numpy", action="store_true", help="also time the NumPy-only path")
+    parser.add_argument("--startup", action="store_true", help="time compiling and first frame")
+    parser.add_argument("--budget", type=float, default=0.6, help="seconds per cell")
+    parser.add_argument("--samples", type=int, default=15, help="samples per cell (median)")
+    args = parser.parse_args()
+    report = {"startup": startup()} if args.startup else {}
+    report["rows"] = benchmark(args.numpy, args.budget, args.samples)
+    if args.json:
+        print(json.dumps(report, indent=1))
+        return
+    if "startup" in report:
+        for name, figures in report["startup"].items():
+            print(f"startup, {name.replace('_', ' ')}: {figures}")
+    print_table(report["rows"])
+
+
+if __name__ == "__main__":
+    main()

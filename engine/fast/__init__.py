@@ -1,0 +1,77 @@
+"""Compiled kernels for the trainer's hot loops (numba, float32, batch-last).
+
+The NumPy code in engine/network.py and friends is the specification; these
+kernels are an optimisation of it that ``Trainer`` uses when they cover the
+config, and tests/engine/test_kernels.py checks that both agree. Why: NumPy
+pays ~1 µs per call whatever the array size, and a mini-batch step of a
+playground-sized network is dozens of calls on arrays of a few dozen numbers;
+one compiled call per run of mini-batches removes that overhead, and float32
+loops over examples vectorise (issue 3; numbers in bench/engine.py).
+
+Layout of the package, one concern per module: jit (the decorator and its
+disk cache), activations and losses (scalar kernels by code), layout (the
+network's shape as an integer table), layers (one kernel per step of a
+layer's forward and backward pass), passes (whole-network passes),
+optimizers, training (the calls the trainer makes), kernels (the binding to
+a Network).
+
+What differs from NumPy: hidden computations are float32 (agreement to
+~1e-5 relative, not bit for bit), maps come back as float32, and a network
+whose values overflow float32 (|x| > 3e38) is reported as diverged earlier
+than float64 would.
+"""
+
+from time import perf_counter
+
+from engine.config import ExperimentConfig
+from engine.network import Network
+from engine.optimizers import OPTIMIZERS
+
+try:
+    from engine.fast import activations, losses, optimizers
+    from engine.fast.kernels import Kernels
+except ImportError as error:  # numba missing or broken on this platform: NumPy it is
+    Kernels = None
+    UNAVAILABLE = f"numba cannot be imported ({error})"
+else:
+    UNAVAILABLE = None
+
+
+def unsupported(config: ExperimentConfig) -> str | None:
+    """Why the kernels cannot run this config, or None when they can."""
+    if Kernels is None:
+        return UNAVAILABLE
+    names = [config.activation, config.output_activation, *(config.layer_activations or [])]
+    missing = [name for name in names if name and name not in activations.CODES]
+    if missing:
+        return f"no kernel for activation {missing[0]!r}"
+    if config.loss not in losses.CODES:
+        return f"no kernel for loss {config.loss!r}"
+    if config.regularization not in optimizers.PENALTIES:
+        return f"no kernel for regularization {config.regularization!r}"
+    if not optimizers.covers(OPTIMIZERS[config.optimizer](0)):
+        return f"no kernel for optimizer {config.optimizer!r}"
+    return None
+
+
+def bind(network: Network, config: ExperimentConfig) -> "Kernels | None":
+    """The kernels for this network and config, or None when NumPy must do."""
+    if unsupported(config) is not None:
+        return None
+    return Kernels(network, config)
+
+
+def warm_up() -> float:
+    """Compile every kernel, or load it from the disk cache; returns the seconds taken.
+
+    numba compiles on first call, so a server calls this once at startup (in
+    a thread) and no websocket's first frame waits for the compiler.
+    """
+    from engine.trainer import Trainer  # the trainer imports this package
+
+    began = perf_counter()
+    if Kernels is not None:
+        trainer = Trainer.from_config({"n_points": 20, "batch_size": 5, "hidden": [2]})
+        trainer.epoch()
+        trainer.maps(4, 2)
+    return perf_counter() - began

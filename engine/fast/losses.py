@@ -1,0 +1,86 @@
+"""The losses of ``engine/losses.py`` for the one output neuron, in float64.
+
+The output neuron's activation comes from float32 layers, but its loss and
+gradient are computed in float64 like the specification. Cross-entropy
+divides by o·(1 − o), which a float32 sigmoid rounds to 0 once |z| > 17 while
+float64 still resolves it; so with cross-entropy the output's activation is
+recomputed in float64 too (one libm call per example, paid only there).
+"""
+
+import math
+
+from engine.fast.activations import SIGMOID, TANH, slope
+from engine.fast.jit import kernel
+from engine.losses import _EPS
+
+SQUARED, CROSS_ENTROPY = range(2)
+CODES = {"squared": SQUARED, "cross_entropy": CROSS_ENTROPY}
+
+
+@kernel(inline="always")
+def loss_value(code, o, t):
+    """The loss of one example; mirrors ``LOSSES[name].value``."""
+    if code == CROSS_ENTROPY:
+        p = (t + 1.0) / 2.0
+        o = min(max(o, _EPS), 1.0 - _EPS)
+        return -(p * math.log(o) + (1.0 - p) * math.log(1.0 - o))
+    return 0.5 * (o - t) ** 2
+
+
+@kernel(inline="always")
+def loss_grad(code, o, t):
+    """dLoss/do of one example; mirrors ``LOSSES[name].grad``."""
+    if code == CROSS_ENTROPY:
+        p = (t + 1.0) / 2.0
+        o = min(max(o, _EPS), 1.0 - _EPS)
+        return (o - p) / (o * (1.0 - o))
+    return o - t
+
+
+@kernel(inline="always")
+def output64(code, z):
+    """(o, f'(z)) of the output activation in float64 (tanh, sigmoid or linear)."""
+    if code == SIGMOID:
+        s = 0.5 * (1.0 + math.tanh(0.5 * z))
+        return s, s * (1.0 - s)
+    if code == TANH:
+        t = math.tanh(z)
+        return t, 1.0 - t * t
+    return z, 1.0
+
+
+@kernel(inline="always")
+def output(loss, code, z, h):
+    """(o, f'(z)) of the output neuron for one example, at the precision ``loss`` needs."""
+    if loss == CROSS_ENTROPY:
+        return output64(code, float(z))
+    return float(h), float(slope(code, z))
+
+
+@kernel
+def output_gradient(loss, code, z, h, row, targets, n, g):
+    """g[row, :n] = dLoss/dz of the output neuron, each example's loss divided by n
+    (the batch mean); returns the batch's mean loss. Mirrors the trainer's
+    ``loss.grad(output, targets) / len(targets)`` and the output layer's ``df(z)``.
+    """
+    total = 0.0
+    for i in range(n):
+        o, df = output(loss, code, z[row, i], h[row, i])
+        total += loss_value(loss, o, targets[i])
+        g[row, i] = loss_grad(loss, o, targets[i]) / n * df
+    return total / n
+
+
+@kernel
+def score(loss, code, z, h, row, targets, threshold):
+    """(mean loss, fraction classified right) over every example; mirrors the
+    trainer's ``_measure`` and ``predict_labels``.
+    """
+    n = targets.shape[0]
+    total, right = 0.0, 0
+    for i in range(n):
+        o, _ = output(loss, code, z[row, i], h[row, i])
+        total += loss_value(loss, o, targets[i])
+        label = 1.0 if o >= threshold else -1.0
+        right += label == targets[i]
+    return total / n, right / n
