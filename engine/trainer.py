@@ -181,6 +181,11 @@ class Trainer:
         """Train on the next mini-batch; finishing a pass closes the epoch."""
         return self._advance(1)
 
+    def steps(self, n_batches: int) -> StepResult:
+        """Train on up to ``n_batches`` mini-batches, stopping where the pass ends
+        (one compiled call: how a caller slices long work into short runs)."""
+        return self._advance(max(1, min(n_batches, self._batches_left())))
+
     def _advance(self, n_batches: int) -> StepResult:
         """Train on up to ``n_batches`` mini-batches of the current pass, stopping at
         the first whose loss or weights are not finite; finishing the pass closes
