@@ -111,8 +111,11 @@ export class NetworkView {
     this.shape = shape;
     this.diagram.dataset.sizes = network.sizes.join(",");
     const hidden = network.sizes.slice(1, -1);
-    this.hiddenColumn.replaceChildren(...hidden.map((width, layer) => this.column(layer, width)));
-    htmx.process(this.hiddenColumn); // the new +/- buttons are ws-send controls
+    const columns = hidden.map((width, layer) => this.column(layer, width));
+    this.hiddenColumn.replaceChildren(...columns);
+    // The new +/- buttons are ws-send controls; the ws extension wires up the
+    // descendants of a node htmx processes for the first time.
+    for (const column of columns) htmx.process(column);
     this.drawLinks();
   }
 

@@ -85,6 +85,14 @@ def server() -> Iterator[Server]:
     running.stop()
 
 
+@pytest.fixture
+def own_server() -> Iterator[Server]:
+    """A server for one test alone, which it may stop and restart on the same port."""
+    running = Server().start()
+    yield running
+    running.stop()
+
+
 @dataclass
 class Playground:
     """The page under test, with what it logged and requested since it opened."""
