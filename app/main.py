@@ -1,5 +1,8 @@
 """``create_app()`` builds the whole web app; nothing runs at import time."""
 
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import plotly
@@ -10,14 +13,22 @@ from fastapi.templating import Jinja2Templates
 from app.fragments import Fragments
 from app.routes import pages, ws
 from app.settings import Settings
+from engine.fast import warm_up
 
 PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Compile the engine's kernels in the background, so no tab's first frame waits."""
+    threading.Thread(target=warm_up, name="nnp-warm-up", daemon=True).start()
+    yield
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The playground app; ``uvicorn --factory app.main:create_app`` serves it."""
     settings = settings or Settings.from_env()
-    app = FastAPI(title="nn-playground", docs_url=None, redoc_url=None)
+    app = FastAPI(title="nn-playground", docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.state.fragments = Fragments(app.state.templates.env)

@@ -141,7 +141,9 @@ class Config(Control):
         return {**raw, **query_to_changes(strings)}
 
 
-Message = Config | Play | Pause | Step | Reset | Regenerate | Speed | Ack | SetWeight | SetBias | View
+Message = (
+    Config | Play | Pause | Step | Reset | Regenerate | Speed | Ack | SetWeight | SetBias | View
+)
 
 MESSAGES: dict[str, type[Message]] = {
     "config": Config,

@@ -73,6 +73,7 @@ class Session:
         self._wake = asyncio.Event()
         self._last_frame_at = -math.inf
         self._generation = 0  # bumped by every reset, so training in flight stops
+        self._batch_seconds = 1e-5  # the last measured time per mini-batch, to size runs
         # What the next frame owes the page.
         self._owed = True
         self._fresh = True
@@ -231,38 +232,43 @@ class Session:
         """This frame's training: a requested step, or the speed's worth while playing."""
         trainer = self.trainer
         if self._step_unit:
-            done, stepping = self._goal(self._step_unit, 1), True
+            left, stepping = self._goal(self._step_unit, 1), True
             self._step_unit = None
         elif self.playing and not self._fresh:
-            done, stepping = self._play_goal(), False
+            left, stepping = self._play_goal(), False
         else:
             return
         generation = self._generation
         deadline = time.perf_counter() + SLICE_SECONDS
-        while trainer.state == READY and not done():
-            epoch = trainer.epoch_count
-            trainer.step()
-            self._at_record = trainer.epoch_count != epoch
+        while trainer.state == READY and (wanted := left()):
+            # As many mini-batches as fit in what is left of the slice, by the estimate.
+            budget = deadline - time.perf_counter()
+            began, steps, epoch = time.perf_counter(), trainer.step_count, trainer.epoch_count
+            trainer.steps(max(1, min(wanted, int(budget / self._batch_seconds))))
+            self._at_record = trainer.epoch_count != epoch  # a run that closes a pass ends there
+            done = max(1, trainer.step_count - steps)
+            self._batch_seconds = max(1e-7, (time.perf_counter() - began) / done)
             if time.perf_counter() > deadline:
                 await asyncio.sleep(0)
                 if generation != self._generation or not (stepping or self.playing):
                     return
                 deadline = time.perf_counter() + SLICE_SECONDS
 
-    def _play_goal(self) -> Callable[[], bool]:
+    def _play_goal(self) -> Callable[[], int]:
         if self.epochs_per_frame >= 1:
             return self._goal("epoch", round(self.epochs_per_frame))
         batches = math.ceil(len(self.trainer.X_train) / self.trainer.config.batch_size)
         return self._goal("batch", max(1, round(self.epochs_per_frame * batches)))
 
-    def _goal(self, unit: str, count: int) -> Callable[[], bool]:
-        """A test that says when ``count`` more batches (or epochs) are done."""
+    def _goal(self, unit: str, count: int) -> Callable[[], int]:
+        """How many mini-batches are left until ``count`` more batches (or epochs) are done;
+        for epochs, any large number: a run of steps stops where the pass ends."""
         trainer = self.trainer
         if unit == "epoch":
             target = trainer.epoch_count + count
-            return lambda: trainer.epoch_count >= target
+            return lambda: 0 if trainer.epoch_count >= target else len(trainer.X_train)
         target = trainer.step_count + count
-        return lambda: trainer.step_count >= target
+        return lambda: max(0, target - trainer.step_count)
 
     async def _after_training(self) -> None:
         """A diverged or early-stopped trainer pauses, and the banner says what to do."""
@@ -348,5 +354,5 @@ NOTICES: dict[str, Callable[[Trainer], str]] = {DIVERGED: _divergence, STOPPED: 
 
 def _round_down(value: float) -> float:
     """The largest 1·10ᵏ or 3·10ᵏ not above ``value``: a learning rate worth typing."""
-    power = 10.0 ** math.floor(math.log10(value))
-    return 3 * power if value >= 3 * power else power
+    power = 10.0 ** math.floor(math.log10(value) + 1e-9)  # 1e-9: 0.3 / 0.1 is not quite 3
+    return 3 * power if value >= 3 * power * (1 - 1e-9) else power

@@ -36,9 +36,7 @@ class Settings:
     def to_env(self) -> dict[str, str]:
         """The ``NNP_*`` variables that make ``from_env`` rebuild these settings
         (how ``--workers`` hands the CLI's flags to worker processes)."""
-        return {
-            ENV_PREFIX + f.name.upper(): _format(getattr(self, f.name)) for f in fields(self)
-        }
+        return {ENV_PREFIX + f.name.upper(): _format(getattr(self, f.name)) for f in fields(self)}
 
 
 def _convert(name: str, raw: str, kind: type) -> object:

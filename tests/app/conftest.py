@@ -1,0 +1,148 @@
+"""Fixtures for the server tests: an app per test, a tab that speaks the protocol,
+and a frame reader written from docs/protocol.md (not from app/frames.py), so
+the tests check the format the page relies on rather than the encoder's own idea
+of it."""
+
+import json
+import struct
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+
+# Fast frames so the tests do not wait on the 20-per-second cap.
+FAST = {"max_frames_per_second": 1000.0}
+
+
+@dataclass
+class Frame:
+    header: dict[str, Any]
+    raw: dict[str, np.ndarray]  # arrays as sent (uint8 codes, float32)
+    values: dict[str, np.ndarray]  # uint8 maps decoded to floats
+    size: int  # bytes on the wire
+
+
+def read_frame(data: bytes) -> Frame:
+    """Decode one binary frame, asserting every layout rule of the protocol."""
+    magic, version, length = struct.unpack_from("<4sBI", data)
+    assert magic == b"NNPF" and version == 1
+    header = json.loads(data[9 : 9 + length].decode("utf-8"))
+    section = data[9 + length :]
+    if header.get("compressed"):
+        section = zlib.decompress(section)
+    raw, values, end = {}, {}, 0
+    for entry in header["arrays"]:
+        dtype = np.dtype(entry["dtype"])
+        count = int(np.prod(entry["shape"]))
+        offset = entry["offset"]
+        assert offset >= end and offset % 4 == 0, entry
+        end = offset + count * dtype.itemsize
+        assert end <= len(section), entry
+        array = np.frombuffer(section, dtype, count, offset).reshape(entry["shape"])
+        raw[entry["name"]] = array
+        if dtype == np.uint8:
+            values[entry["name"]] = _decode(array, entry)
+    assert (9 + length) % 4 == 0, "the arrays section starts aligned"
+    return Frame(header, raw, values, len(data))
+
+
+def _decode(codes: np.ndarray, entry: dict[str, Any]) -> np.ndarray:
+    """``lo + v / 255 · (hi − lo)``, with one range or one per first-axis slice."""
+    if "ranges" in entry:
+        bounds = np.array(entry["ranges"], dtype=float).reshape(len(codes), 2)
+        lo = bounds[:, 0].reshape(-1, *[1] * (codes.ndim - 1))
+        hi = bounds[:, 1].reshape(lo.shape)
+    else:
+        lo, hi = entry["range"]
+    return lo + codes / 255.0 * (hi - lo)
+
+
+class Tab:
+    """A browser tab, as the tests drive it: send messages, read frames and fragments."""
+
+    def __init__(self, socket: Any) -> None:
+        self.socket = socket
+        self.texts: list[str] = []
+
+    def send(self, kind: str, **fields: Any) -> None:
+        self.socket.send_text(json.dumps({"type": kind, **fields}))
+
+    def receive(self) -> str | Frame:
+        message = self.socket.receive()
+        assert message["type"] == "websocket.send", message
+        if message.get("bytes") is not None:
+            return read_frame(message["bytes"])
+        return message["text"]
+
+    def frame(self, ack: bool = True) -> Frame:
+        """The next frame (text fragments before it are kept in ``texts``), acked."""
+        while True:
+            message = self.receive()
+            if isinstance(message, Frame):
+                if ack:
+                    self.send("ack", frame=message.header["frame"])
+                return message
+            self.texts.append(message)
+
+    def text(self) -> str:
+        """The next text fragment; fails on a frame, which would be out of turn here."""
+        message = self.receive()
+        assert isinstance(message, str), f"expected a fragment, got frame {message.header}"
+        return message
+
+    def roundtrip(self, kind: str, **fields: Any) -> Frame:
+        """Send a message that owes a frame, and return that frame."""
+        self.send(kind, **fields)
+        return self.frame()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(**FAST)
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def connect(client: TestClient) -> Iterator[Callable[..., Tab]]:
+    """``connect("dataset=spiral")`` opens a tab; all are closed after the test."""
+    opened = []
+
+    def open_tab(query: str = "") -> Tab:
+        socket = client.websocket_connect(f"/ws?{query}")
+        opened.append(socket)
+        return Tab(socket.__enter__())
+
+    yield open_tab
+    for socket in reversed(opened):
+        socket.__exit__(None, None, None)
+
+
+@pytest.fixture
+def tab(connect: Callable[..., Tab]) -> Tab:
+    """A tab that has received (and acked) its first frame."""
+    tab = connect()
+    tab.first = tab.frame()
+    return tab
+
+
+@pytest.fixture
+def frame_reader() -> Callable[[bytes], Frame]:
+    return read_frame
