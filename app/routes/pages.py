@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from app.presets import PRESETS
+from app.protocol import ERROR_SLOTS, GENERAL
 from app.url_state import LIST_KEYS, config_to_query, query_to_changes
 from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.config import ConfigError, ExperimentConfig
@@ -33,6 +34,7 @@ PAGE_MAX_NEURONS = 8
 
 THUMBNAIL_POINTS = 160
 THUMBNAIL_GRID = 24
+THUMBNAIL_SEED = 0
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -58,7 +60,7 @@ def page_context(config: ExperimentConfig, error: ConfigError | None) -> dict[st
     """Everything index.html needs: the config, the menus' choices, thumbnails, presets."""
     return {
         "config": config,
-        "config_error": error,
+        "errors": _error_slots(error),
         "query": config_to_query(config),
         "choices": {
             "problem": ["classification", "regression"],
@@ -93,6 +95,15 @@ def page_context(config: ExperimentConfig, error: ConfigError | None) -> dict[st
     }
 
 
+def _error_slots(error: ConfigError | None) -> dict[str, str]:
+    """A bad URL's error, keyed by the control it belongs beside (else ``general``)."""
+    if error is None:
+        return {}
+    if error.key in ERROR_SLOTS:
+        return {error.key: error.message}
+    return {GENERAL: f"{error.key}: {error.message}"}
+
+
 def preset_message(name: str) -> dict[str, Any]:
     """The ``config`` message a preset's button sends: every key, defaults filled in."""
     return {"type": "config", **PRESETS[name].config.model_dump()}
@@ -110,10 +121,9 @@ def thumbnails() -> dict[str, Any]:
     Encoded like the frames' maps (``lo + v / 255 · (hi − lo)``, base64), so the
     page draws them with the same code as the live neuron tiles.
     """
-    rng = np.random.default_rng(0)
     datasets = {}
     for dataset in DATASETS.values():
-        X, y = dataset.make(THUMBNAIL_POINTS, 0.0, rng)
+        X, y = dataset.make(THUMBNAIL_POINTS, 0.0, np.random.default_rng(THUMBNAIL_SEED))
         datasets[dataset.name] = {
             "points": _quantise(X, -EXTENT, EXTENT),
             "labels": _quantise(y, -1.0, 1.0),
