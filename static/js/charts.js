@@ -164,10 +164,10 @@ export class LossChart {
       hovertemplate: `${name} %{y:.4f}<extra></extra>`,
     });
     const layout = {
-      margin: { l: 48, r: 8, t: 4, b: 30 },
-      xaxis: { title: { text: "epoch", standoff: 2 }, fixedrange: true, zeroline: false },
-      yaxis: { title: { text: "loss", standoff: 2 }, fixedrange: true, rangemode: "tozero" },
-      legend: { orientation: "h", x: 1, xanchor: "right", y: 1, bgcolor: "rgba(255,255,255,0.7)" },
+      margin: { l: 52, r: 8, t: 20, b: 40 },
+      xaxis: { title: { text: "epoch", standoff: 2 }, fixedrange: true, zeroline: false, nticks: 6 },
+      yaxis: { title: { text: "loss", standoff: 4 }, fixedrange: true, rangemode: "tozero", nticks: 4 },
+      legend: { orientation: "h", x: 1, xanchor: "right", y: 1, yanchor: "bottom", font: { size: 11 } },
       hovermode: "x unified",
       font: FONT,
       paper_bgcolor: "rgba(0,0,0,0)",

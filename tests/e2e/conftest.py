@@ -166,5 +166,5 @@ def playground(page: Page, server: Server) -> Playground:
     page.on("console", lambda m: m.type == "error" and watched.console_errors.append(m.text))
     page.on("pageerror", lambda e: watched.console_errors.append(str(e)))
     page.on("request", lambda r: watched.requests.append(r.url))
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # a cold server compiles its kernels on first use
     return watched

@@ -114,3 +114,25 @@ def test_editing_the_output_bias(playground):
     editor.locator("input[name=value]").press("Enter")
     playground.wait_for_frame_after(frame)
     assert playground.output_map() != before
+
+
+def test_hovering_a_neuron_shows_its_map_in_the_output_chart(playground):
+    page = playground.open().page
+    chart = page.locator("#output-chart")
+    output = playground.output_map()
+    page.hover(".neuron-tile[data-layer='0'][data-neuron='1']")
+    expect(chart).to_have_attribute("data-showing", "neuron:0,1")
+    expect(page.locator("#hovercard")).to_contain_text("bias of neuron 1.2")
+    assert len(playground.output_map()) == 20  # the neuron grid, not the output's
+    page.hover(".feature-tile[data-feature='r']")
+    expect(chart).to_have_attribute("data-showing", "feature:r")
+    page.mouse.move(0, 0)
+    expect(chart).to_have_attribute("data-showing", "output")
+    assert playground.output_map() == output
+
+
+def test_dropout_dims_the_neurons_it_dropped(playground):
+    page = playground.open("?dropout=0.5&hidden=8,8").page
+    playground.press("step")
+    dropped = page.locator(".neuron-tile.dropped")
+    assert 0 < dropped.count() < 16
