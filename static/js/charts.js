@@ -165,7 +165,13 @@ export class LossChart {
     });
     const layout = {
       margin: { l: 52, r: 8, t: 20, b: 40 },
-      xaxis: { title: { text: "epoch", standoff: 2 }, fixedrange: true, zeroline: false, nticks: 6 },
+      xaxis: {
+        title: { text: "epoch", standoff: 4 },
+        automargin: true,
+        fixedrange: true,
+        zeroline: false,
+        nticks: 6,
+      },
       yaxis: { title: { text: "loss", standoff: 4 }, fixedrange: true, rangemode: "tozero", nticks: 4 },
       legend: { orientation: "h", x: 1, xanchor: "right", y: 1, yanchor: "bottom", font: { size: 11 } },
       hovermode: "x unified",

@@ -10,10 +10,9 @@ const MESSAGES = {
   problem: (el, event, controls) => {
     const dataset = controls.config.dataset;
     const matches = controls.page.dataset_problem[dataset] === el.value;
-    const first = Object.keys(controls.page.dataset_problem).find(
-      (name) => controls.page.dataset_problem[name] === el.value,
-    );
-    return { type: "config", problem: el.value, dataset: matches ? dataset : first };
+    // The first thumbnail of that kind, in the registry's order.
+    const first = controls.root.querySelector(`[data-dataset][data-problem="${el.value}"]`);
+    return { type: "config", problem: el.value, dataset: matches ? dataset : first.dataset.dataset };
   },
   "toggle-feature": (el, event, controls) => {
     const name = el.dataset.feature;
