@@ -37,6 +37,8 @@ LIVE_KEYS = frozenset(
 )
 
 READY, DIVERGED, STOPPED = "ready", "diverged", "stopped"
+# (train loss, train accuracy, test loss, test accuracy); NaN for an empty set
+Scores = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -193,34 +195,42 @@ class Trainer:
         """
         if self.state != READY:
             return StepResult(self.step_count, self.epoch_count, float("nan"), self.state)
-        # Overflow is an expected outcome of a too-high learning rate; it is
-        # reported as the "diverged" state below rather than as warnings.
-        with np.errstate(all="ignore"):
-            done, batch_loss, finite = self._train_batches(n_batches)
+        done, batch_loss, finite, scores = self._train_batches(n_batches)
         self.step_count += done
         self._position = min(self._position + done * self.config.batch_size, len(self._order))
         if not finite:
             self.state = DIVERGED
             self.diverged_epoch = self.epoch_count
         elif self._position >= len(self._order):
-            self._end_epoch()
+            self._end_epoch(scores)
         return StepResult(self.step_count, self.epoch_count, float(batch_loss), self.state)
 
-    def _train_batches(self, n_batches: int) -> tuple[int, float, bool]:
-        """(batches done, the last one's loss, whether all stayed finite)."""
+    def _train_batches(self, n_batches: int) -> tuple[int, float, bool, Scores | None]:
+        """(batches done, the last one's loss, whether all stayed finite, and the
+        scores of both sets if the kernels took them at the end of the pass).
+        """
         if self.kernels is not None:  # one compiled call for the whole run
-            data = (self.inputs_train, self.y_train, self._order)
             return self.kernels.train(
-                data, self._position, n_batches, self.config, self.optimizer, self._rng
+                (self.inputs_train, self.y_train, self._order),
+                (self.inputs_test, self.y_test),
+                self._position,
+                n_batches,
+                self.config,
+                self.optimizer,
+                self._rng,
+                self._threshold,
             )
         size = self.config.batch_size
-        for done in range(1, n_batches + 1):
-            begin = self._position + (done - 1) * size
-            batch = self._order[begin : begin + size]
-            batch_loss = self._train_batch(self.inputs_train[batch], self.y_train[batch])
-            if not (np.isfinite(batch_loss) and np.isfinite(self.network.params).all()):
-                return done, batch_loss, False
-        return n_batches, batch_loss, True
+        # Overflow is an expected outcome of a too-high learning rate; it is
+        # reported as the "diverged" state rather than as warnings.
+        with np.errstate(all="ignore"):
+            for done in range(1, n_batches + 1):
+                begin = self._position + (done - 1) * size
+                batch = self._order[begin : begin + size]
+                batch_loss = self._train_batch(self.inputs_train[batch], self.y_train[batch])
+                if not (np.isfinite(batch_loss) and np.isfinite(self.network.params).all()):
+                    return done, batch_loss, False, None
+        return n_batches, batch_loss, True, None
 
     def _train_batch(self, inputs: Array, targets: Array) -> float:
         """One gradient step on a batch; returns the batch's mean data loss."""
@@ -248,11 +258,11 @@ class Trainer:
         """Mini-batches until the current pass ends (the last one may be short)."""
         return -(-(len(self._order) - self._position) // self.config.batch_size)
 
-    def _end_epoch(self) -> None:
+    def _end_epoch(self, scores: Scores | None = None) -> None:
         self.epoch_count += 1
         self._order = self._rng.permutation(len(self.X_train))
         self._position = 0
-        record = self.evaluate()
+        record = self._record(scores or self._scores())
         self.history.append(record)
         # A tiny custom set can have no test points; its test loss is NaN by design.
         has_test = len(self.y_test) > 0
@@ -274,21 +284,33 @@ class Trainer:
 
     def evaluate(self) -> EpochRecord:
         """Loss (and accuracy) over all training and test points, without training."""
-        with np.errstate(all="ignore"):
-            train = self._measure(self.inputs_train, self.y_train)
-            test = self._measure(self.inputs_test, self.y_test)
-        return EpochRecord(self.epoch_count, train[0], test[0], train[1], test[1])
+        return self._record(self._scores())
 
-    def _measure(self, inputs: Array, targets: Array) -> tuple[float, float | None]:
+    def _scores(self) -> Scores:
+        train, test = (self.inputs_train, self.y_train), (self.inputs_test, self.y_test)
+        if self.kernels is not None:  # both sets in one compiled call
+            return self.kernels.measure(train, test, self._threshold)
+        with np.errstate(all="ignore"):
+            return (*self._measure(*train), *self._measure(*test))
+
+    def _record(self, scores: Scores) -> EpochRecord:
+        train_loss, train_accuracy, test_loss, test_accuracy = scores
+        classification = self.config.problem == "classification"
+        return EpochRecord(
+            self.epoch_count,
+            train_loss,
+            test_loss,
+            train_accuracy if classification else None,
+            test_accuracy if classification and len(self.y_test) else None,
+        )
+
+    def _measure(self, inputs: Array, targets: Array) -> tuple[float, float]:
+        """(mean loss, accuracy) over one set; NaN for an empty set."""
         if len(targets) == 0:
-            return float("nan"), None
-        if self.kernels is not None:
-            loss, accuracy = self.kernels.measure(inputs, targets, self._threshold)
-        else:
-            output, _ = self.network.forward(inputs)
-            loss = float(self.loss.value(output, targets).mean())
-            accuracy = float((self.predict_labels(output) == targets).mean())
-        return loss, (accuracy if self.config.problem == "classification" else None)
+            return float("nan"), float("nan")
+        output, _ = self.network.forward(inputs)
+        loss = float(self.loss.value(output, targets).mean())
+        return loss, float((self.predict_labels(output) == targets).mean())
 
     def predict_labels(self, output: Array) -> Array:
         """Class labels ±1 from raw outputs (threshold 0.5 for sigmoid, else 0)."""

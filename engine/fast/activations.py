@@ -1,10 +1,12 @@
 """The activations of ``engine/activations.py`` as float32 scalar kernels.
 
 numba cannot call through a dict of functions and still inline the call and
-vectorise the loop around it, so the registry here maps each name to a small
-code and ``value`` / ``slope`` switch on it. Inside a loop over one layer's
-row the code is fixed; the compiler hoists the switch out of the loop and the
-loop vectorises.
+vectorise the loop around it (nor cache code that takes functions as
+arguments), so the registry here maps each name to a small code, ``value`` and
+``slope`` switch on it for one number, and ``activate_row`` and ``slope_row``
+run one loop per code: with the code a constant inside each loop, the switch
+folds away and the loop vectorises, which a switch inside one shared loop
+does not.
 
 tanh (and with it sigmoid and GELU) is a rational approximation rather than
 libm's tanh, which numba calls once per element: the approximation vectorises
@@ -102,3 +104,58 @@ def slope(code, z):
     if code == SINE:
         return F32(math.cos(z))
     return ONE
+
+
+@kernel(inline="always")
+def activate_row(code, z, h, n):
+    """h[:n] = f(z[:n]) along one unit's row."""
+    if code == TANH:
+        for i in range(n):
+            h[i] = value(TANH, z[i])
+    elif code == SIGMOID:
+        for i in range(n):
+            h[i] = value(SIGMOID, z[i])
+    elif code == RELU:
+        for i in range(n):
+            h[i] = value(RELU, z[i])
+    elif code == LEAKY_RELU:
+        for i in range(n):
+            h[i] = value(LEAKY_RELU, z[i])
+    elif code == ELU:
+        for i in range(n):
+            h[i] = value(ELU, z[i])
+    elif code == GELU:
+        for i in range(n):
+            h[i] = value(GELU, z[i])
+    elif code == SINE:
+        for i in range(n):
+            h[i] = value(SINE, z[i])
+    else:
+        for i in range(n):
+            h[i] = z[i]
+
+
+@kernel(inline="always")
+def slope_row(code, z, g, n):
+    """g[:n] *= f'(z[:n]) along one unit's row."""
+    if code == TANH:
+        for i in range(n):
+            g[i] *= slope(TANH, z[i])
+    elif code == SIGMOID:
+        for i in range(n):
+            g[i] *= slope(SIGMOID, z[i])
+    elif code == RELU:
+        for i in range(n):
+            g[i] *= slope(RELU, z[i])
+    elif code == LEAKY_RELU:
+        for i in range(n):
+            g[i] *= slope(LEAKY_RELU, z[i])
+    elif code == ELU:
+        for i in range(n):
+            g[i] *= slope(ELU, z[i])
+    elif code == GELU:
+        for i in range(n):
+            g[i] *= slope(GELU, z[i])
+    elif code == SINE:
+        for i in range(n):
+            g[i] *= slope(SINE, z[i])

@@ -1,22 +1,47 @@
 """One layer's forward and backward pass, one kernel per step of ``Network``.
 
-Every kernel takes the layer's row of the layout table (``layer``) and unit
-buffers with one row per unit and one column per example (see layout.py);
-``n`` is the number of examples (columns) in use. They mirror, in order,
+Every kernel takes the layer's row of the layout table (``layer``), unit
+buffers with one row per unit and one column per example (see layout.py), and
+the number of examples ``n`` in use (columns 0 … n − 1). They mirror, in order,
 ``Network.forward`` (weighted sum, batch norm, bias, activation, dropout) and
 ``Network.backward``. Parameters are read from the float64 vector and
 gradients written to it; everything in between is float32.
+
+Loops over examples run from 0, so numba can tell an index is never negative,
+drop its wrap-around check and vectorise; the kernels are inlined into the
+passes, as calls between compiled functions cost more than a small layer's
+arithmetic.
 """
 
 import math
 
-from engine.fast.activations import ONE, ZERO, slope, value
+from engine.fast.activations import ONE, ZERO, activate_row, slope_row
 from engine.fast.jit import F32, kernel
 from engine.fast.layout import ACTIVATION, FAN_IN, FAN_OUT, GAMMA, ROW_IN, ROW_OUT, B, W
 from engine.network import BN_EPS, BN_MOMENTUM
 
 
-@kernel
+@kernel(inline="always")
+def load(inputs, h, n):
+    """The first n inputs (batch-first, float64) into the first rows of h."""
+    for k in range(inputs.shape[1]):
+        for i in range(n):
+            h[k, i] = inputs[i, k]
+
+
+@kernel(inline="always")
+def gather(inputs, targets, order, first, n, h, batch_targets):
+    """Examples order[first:first + n]: inputs into the first rows of h, targets
+    into batch_targets.
+    """
+    for i in range(n):
+        example = order[first + i]
+        for k in range(inputs.shape[1]):
+            h[k, i] = inputs[example, k]
+        batch_targets[i] = targets[example]
+
+
+@kernel(inline="always")
 def weighted_sum(params, layer, h, z, n):
     """z = a @ W: z[out rows] from h[in rows]."""
     fan_in, fan_out = layer[FAN_IN], layer[FAN_OUT]
@@ -30,33 +55,25 @@ def weighted_sum(params, layer, h, z, n):
                 zj[i] += w * hk[i]
 
 
-@kernel
-def add_bias(params, layer, z, n):
-    """z += b."""
-    for j in range(layer[FAN_OUT]):
-        zj, b = z[layer[ROW_OUT] + j], F32(params[layer[B] + j])
-        for i in range(n):
-            zj[i] += b
-
-
-@kernel
+@kernel(inline="always")
 def normalize_batch(params, layer, z, xhat, inv_std, running, n):
     """Batch norm in training: z = gamma · (z − mean) / std over the batch, and
     the running statistics move towards the batch's; mirrors
     ``Network._normalize(training=True)``.
     """
+    count = F32(n)
     for j in range(layer[FAN_OUT]):
         row = layer[ROW_OUT] + j
         zj, xj = z[row], xhat[row]
         mean = F32(0.0)
         for i in range(n):
             mean += zj[i]
-        mean /= F32(n)
+        mean /= count
         var = F32(0.0)
         for i in range(n):
             d = zj[i] - mean
             var += d * d
-        var /= F32(n)
+        var /= count
         running[0, row] = running[0, row] * BN_MOMENTUM + (1 - BN_MOMENTUM) * mean
         running[1, row] = running[1, row] * BN_MOMENTUM + (1 - BN_MOMENTUM) * var
         inv = ONE / F32(math.sqrt(var + F32(BN_EPS)))
@@ -67,32 +84,38 @@ def normalize_batch(params, layer, z, xhat, inv_std, running, n):
             zj[i] = gamma * xj[i]
 
 
-@kernel
+@kernel(inline="always")
 def normalize_running(params, layer, z, running, n):
     """Batch norm when evaluating: the running statistics stand in for the batch's;
     mirrors ``Network._normalize(training=False)``.
     """
     for j in range(layer[FAN_OUT]):
         row = layer[ROW_OUT] + j
-        inv = 1.0 / math.sqrt(running[1, row] + BN_EPS)
-        scale = F32(params[layer[GAMMA] + j] * inv)
-        shift = F32(running[0, row] * params[layer[GAMMA] + j] * inv)
+        gamma_inv = params[layer[GAMMA] + j] / math.sqrt(running[1, row] + BN_EPS)
+        scale, shift = F32(gamma_inv), F32(running[0, row] * gamma_inv)
         zj = z[row]
         for i in range(n):
             zj[i] = scale * zj[i] - shift
 
 
-@kernel
+@kernel(inline="always")
+def add_bias(params, layer, z, n):
+    """z += b."""
+    for j in range(layer[FAN_OUT]):
+        zj, b = z[layer[ROW_OUT] + j], F32(params[layer[B] + j])
+        for i in range(n):
+            zj[i] += b
+
+
+@kernel(inline="always")
 def activate(layer, z, h, n):
     """h = f(z) for the layer's units."""
-    code = layer[ACTIVATION]
     for j in range(layer[FAN_OUT]):
-        zj, hj = z[layer[ROW_OUT] + j], h[layer[ROW_OUT] + j]
-        for i in range(n):
-            hj[i] = value(code, zj[i])
+        row = layer[ROW_OUT] + j
+        activate_row(layer[ACTIVATION], z[row], h[row], n)
 
 
-@kernel
+@kernel(inline="always")
 def drop_out(layer, h, mask, uniforms, cursor, rate, n):
     """Inverted dropout: keep a unit where its uniform draw is ≥ rate and scale it
     by 1 / (1 − rate). ``uniforms[cursor:]`` holds this layer's draws in the
@@ -109,26 +132,25 @@ def drop_out(layer, h, mask, uniforms, cursor, rate, n):
     return cursor + n * fan_out
 
 
-@kernel
+@kernel(inline="always")
 def through_dropout(layer, mask, g, n):
     """delta = delta · mask: dropped units pass no gradient back."""
     for j in range(layer[FAN_OUT]):
-        gj, mj = g[layer[ROW_OUT] + j], mask[layer[ROW_OUT] + j]
+        row = layer[ROW_OUT] + j
+        gj, mj = g[row], mask[row]
         for i in range(n):
             gj[i] *= mj[i]
 
 
-@kernel
+@kernel(inline="always")
 def through_activation(layer, z, g, n):
     """dz = delta · f'(z), in place in g."""
-    code = layer[ACTIVATION]
     for j in range(layer[FAN_OUT]):
-        gj, zj = g[layer[ROW_OUT] + j], z[layer[ROW_OUT] + j]
-        for i in range(n):
-            gj[i] *= slope(code, zj[i])
+        row = layer[ROW_OUT] + j
+        slope_row(layer[ACTIVATION], z[row], g[row], n)
 
 
-@kernel
+@kernel(inline="always")
 def bias_gradient(layer, g, grads, n):
     """db = Σ dz over the batch."""
     for j in range(layer[FAN_OUT]):
@@ -139,29 +161,29 @@ def bias_gradient(layer, g, grads, n):
         grads[layer[B] + j] = total
 
 
-@kernel
+@kernel(inline="always")
 def through_batch_norm(params, layer, xhat, inv_std, g, grads, n):
     """dgamma = Σ dz · xhat, then dz back through the batch mean and variance (the
     standard batch-norm backward), in place in g.
     """
+    count = F32(n)
     for j in range(layer[FAN_OUT]):
         row = layer[ROW_OUT] + j
         gj, xj = g[row], xhat[row]
         gamma = F32(params[layer[GAMMA] + j])
-        dgamma, mean_dxhat = F32(0.0), F32(0.0)
+        dgamma, dz_sum = F32(0.0), F32(0.0)
         for i in range(n):
             dgamma += gj[i] * xj[i]
-            mean_dxhat += gj[i]
+            dz_sum += gj[i]
         grads[layer[GAMMA] + j] = dgamma
-        # dxhat = dz · gamma, so both means follow from the sums above.
-        mean_dxhat *= gamma / F32(n)
-        mean_dxhat_xhat = dgamma * gamma / F32(n)
+        # With dxhat = dz · gamma, both means the formula needs follow from the sums.
+        mean_dxhat, mean_dxhat_xhat = dz_sum * gamma / count, dgamma * gamma / count
         inv = inv_std[row]
         for i in range(n):
             gj[i] = inv * (gj[i] * gamma - mean_dxhat - xj[i] * mean_dxhat_xhat)
 
 
-@kernel
+@kernel(inline="always")
 def weight_gradient(layer, h, g, grads, n):
     """dW = a_inᵀ @ dz."""
     fan_in, fan_out = layer[FAN_IN], layer[FAN_OUT]
@@ -175,7 +197,7 @@ def weight_gradient(layer, h, g, grads, n):
             grads[layer[W] + k * fan_out + j] = total
 
 
-@kernel
+@kernel(inline="always")
 def input_gradient(params, layer, g, n):
     """delta of the layer below = dz @ Wᵀ, into g[in rows]."""
     fan_in, fan_out = layer[FAN_IN], layer[FAN_OUT]
@@ -187,24 +209,3 @@ def input_gradient(params, layer, g, n):
             gj = g[layer[ROW_OUT] + j]
             for i in range(n):
                 gk[i] += w * gj[i]
-
-
-@kernel
-def gather(inputs, targets, order, first, n, h, batch_targets):
-    """Examples order[first:first + n]: inputs (batch-first, float64) into the
-    first rows of h, targets into batch_targets.
-    """
-    for i in range(n):
-        example = order[first + i]
-        for k in range(inputs.shape[1]):
-            h[k, i] = inputs[example, k]
-        batch_targets[i] = targets[example]
-
-
-@kernel
-def load(inputs, h):
-    """All the inputs (batch-first, float64) into the first rows of h."""
-    for k in range(inputs.shape[1]):
-        hk = h[k]
-        for i in range(inputs.shape[0]):
-            hk[i] = inputs[i, k]

@@ -4,12 +4,13 @@ The output neuron's activation comes from float32 layers, but its loss and
 gradient are computed in float64 like the specification. Cross-entropy
 divides by o·(1 − o), which a float32 sigmoid rounds to 0 once |z| > 17 while
 float64 still resolves it; so with cross-entropy the output's activation is
-recomputed in float64 too (one libm call per example, paid only there).
+recomputed in float64 from z (one libm call per example, paid only there).
+As in activations.py, each loss has its own loop so that the loops vectorise.
 """
 
 import math
 
-from engine.fast.activations import SIGMOID, TANH, slope
+from engine.fast.activations import SIGMOID, TANH
 from engine.fast.jit import kernel
 from engine.losses import _EPS
 
@@ -24,7 +25,7 @@ def loss_value(code, o, t):
         p = (t + 1.0) / 2.0
         o = min(max(o, _EPS), 1.0 - _EPS)
         return -(p * math.log(o) + (1.0 - p) * math.log(1.0 - o))
-    return 0.5 * (o - t) ** 2
+    return 0.5 * (o - t) * (o - t)
 
 
 @kernel(inline="always")
@@ -38,36 +39,42 @@ def loss_grad(code, o, t):
 
 
 @kernel(inline="always")
-def output64(code, z):
-    """(o, f'(z)) of the output activation in float64 (tanh, sigmoid or linear)."""
-    if code == SIGMOID:
-        s = 0.5 * (1.0 + math.tanh(0.5 * z))
-        return s, s * (1.0 - s)
+def output_slope(code, o):
+    """f'(z) of an output activation (tanh, sigmoid or linear) from o = f(z)."""
     if code == TANH:
-        t = math.tanh(z)
-        return t, 1.0 - t * t
-    return z, 1.0
+        return 1.0 - o * o
+    if code == SIGMOID:
+        return o * (1.0 - o)
+    return 1.0
 
 
 @kernel(inline="always")
-def output(loss, code, z, h):
-    """(o, f'(z)) of the output neuron for one example, at the precision ``loss`` needs."""
-    if loss == CROSS_ENTROPY:
-        return output64(code, float(z))
-    return float(h), float(slope(code, z))
+def output64(code, z):
+    """o = f(z) of an output activation in float64."""
+    if code == SIGMOID:
+        return 0.5 * (1.0 + math.tanh(0.5 * z))
+    if code == TANH:
+        return math.tanh(z)
+    return z
 
 
 @kernel
 def output_gradient(loss, code, z, h, row, targets, n, g):
-    """g[row, :n] = dLoss/dz of the output neuron, each example's loss divided by n
-    (the batch mean); returns the batch's mean loss. Mirrors the trainer's
-    ``loss.grad(output, targets) / len(targets)`` and the output layer's ``df(z)``.
+    """g[row, :n] = dLoss/dz of the output neuron, each example's share of the
+    batch mean; returns the batch's mean loss. Mirrors the trainer's
+    ``loss.grad(output, targets) / len(targets)`` times the output's ``df(z)``.
     """
     total = 0.0
-    for i in range(n):
-        o, df = output(loss, code, z[row, i], h[row, i])
-        total += loss_value(loss, o, targets[i])
-        g[row, i] = loss_grad(loss, o, targets[i]) / n * df
+    if loss == CROSS_ENTROPY:
+        for i in range(n):
+            o = output64(code, float(z[row, i]))
+            total += loss_value(CROSS_ENTROPY, o, targets[i])
+            g[row, i] = loss_grad(CROSS_ENTROPY, o, targets[i]) / n * output_slope(code, o)
+    else:
+        for i in range(n):
+            o = float(h[row, i])
+            total += loss_value(SQUARED, o, targets[i])
+            g[row, i] = loss_grad(SQUARED, o, targets[i]) / n * output_slope(code, o)
     return total / n
 
 
@@ -78,9 +85,14 @@ def score(loss, code, z, h, row, targets, threshold):
     """
     n = targets.shape[0]
     total, right = 0.0, 0
-    for i in range(n):
-        o, _ = output(loss, code, z[row, i], h[row, i])
-        total += loss_value(loss, o, targets[i])
-        label = 1.0 if o >= threshold else -1.0
-        right += label == targets[i]
+    if loss == CROSS_ENTROPY:
+        for i in range(n):
+            o = output64(code, float(z[row, i]))
+            total += loss_value(CROSS_ENTROPY, o, targets[i])
+            right += (1.0 if o >= threshold else -1.0) == targets[i]
+    else:
+        for i in range(n):
+            o = float(h[row, i])
+            total += loss_value(SQUARED, o, targets[i])
+            right += (1.0 if o >= threshold else -1.0) == targets[i]
     return total / n, right / n

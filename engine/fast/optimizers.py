@@ -23,12 +23,12 @@ PENALTIES = {"none": NO_PENALTY, "l1": L1, "l2": L2}
 PLAIN, MOMENTUM, RMSPROP, ADAM = range(4)
 _NONE = np.zeros(0)
 
-# optimizer class → (code, first state array, second state array, (three hyperparameters))
+# optimizer class → (code, first state array, second state array, [three hyperparameters])
 _STATE = {
-    SGD: lambda o: (PLAIN, _NONE, _NONE, (0.0, 0.0, 0.0)),
-    Momentum: lambda o: (MOMENTUM, o.velocity, _NONE, (o.beta, 0.0, 0.0)),
-    RMSProp: lambda o: (RMSPROP, o.mean_square, _NONE, (o.rho, 0.0, o.eps)),
-    Adam: lambda o: (ADAM, o.m, o.v, (o.beta1, o.beta2, o.eps)),
+    SGD: lambda o: (PLAIN, _NONE, _NONE, [0.0, 0.0, 0.0]),
+    Momentum: lambda o: (MOMENTUM, o.velocity, _NONE, [o.beta, 0.0, 0.0]),
+    RMSProp: lambda o: (RMSPROP, o.mean_square, _NONE, [o.rho, 0.0, o.eps]),
+    Adam: lambda o: (ADAM, o.m, o.v, [o.beta1, o.beta2, o.eps]),
 }
 
 
@@ -36,9 +36,12 @@ def covers(optimizer: Optimizer) -> bool:
     return type(optimizer) in _STATE
 
 
-def optimizer_state(optimizer: Optimizer) -> tuple[int, Array, Array, tuple[float, float, float]]:
-    """What ``update`` needs from an optimizer object: its code, state and hyperparameters."""
-    return _STATE[type(optimizer)](optimizer)
+def optimizer_state(optimizer: Optimizer) -> tuple[int, Array, Array, Array]:
+    """What ``update`` needs from an optimizer object: its code, its state arrays
+    (updated in place) and its hyperparameters.
+    """
+    code, first, second, hyper = _STATE[type(optimizer)](optimizer)
+    return code, first, second, np.array(hyper)
 
 
 @kernel
@@ -66,7 +69,7 @@ def update(code, params, grads, lr, first, second, hyper, t):
             first[i] = first[i] * rho + (1 - rho) * grads[i] * grads[i]
             params[i] -= lr * grads[i] / (math.sqrt(first[i]) + eps)
     elif code == ADAM:
-        beta1, beta2, eps = hyper
+        beta1, beta2, eps = hyper[0], hyper[1], hyper[2]
         correct1, correct2 = 1 - beta1**t, 1 - beta2**t
         for i in range(params.shape[0]):
             first[i] = first[i] * beta1 + (1 - beta1) * grads[i]

@@ -2,15 +2,15 @@
 
 Each is one compiled call, so Python's per-call cost is paid once per run of
 mini-batches (an epoch, usually) rather than per array operation. Arguments
-travel in small tuples:
+are flat — arrays and numbers, no tuples — because numba checks the type of
+every argument on each call and tuples are several times slower to check.
+The names, shared by all three:
 
-- ``data = (inputs, targets, order)``: the training set (batch-first, float64)
-  and the pass's shuffled order;
-- ``net = (params, grads, layers, running)``: the flat float64 parameters and
-  gradients, the layout table, the batch-norm running (mean, var) per row;
-- ``work = (z, h, mask, xhat, inv_std, g)``: float32 unit buffers (passes.py);
-- ``dropout = (rate, uniforms)``: the uniforms of every mask of the run;
-- ``penalty = (code, rate)``; ``optimizer = (code, lr, first, second, hyper, t)``.
+- inputs, targets: a data set (batch-first float64 inputs, float64 targets);
+- params, grads: the network's flat float64 parameter and gradient vectors;
+- layers: the layout table (layout.py); running: batch-norm (mean, var) per row;
+- units: float32 (5, rows, n) buffers z, h, mask, xhat, g (see passes.py),
+  inv_std: float32 (rows,); for scoring and maps, z and h alone.
 """
 
 import math
@@ -25,53 +25,81 @@ from engine.fast.passes import backward, forward_eval, forward_train
 
 @kernel
 def train_batches(
-    data, start, n_batches, batch_size, net, work, batch_targets, loss, dropout, penalty, optimizer
-):
+    inputs, targets, order, start, n_batches, batch_size,
+    params, grads, layers, running, units, inv_std, batch_targets,
+    loss, dropout, uniforms, penalty, penalty_rate,
+    optimizer, lr, first, second, hyper, t,
+    test_inputs, test_targets, threshold, score,
+):  # fmt: skip
     """Train on up to ``n_batches`` mini-batches of ``order`` from ``start``, stopping
-    after the first whose loss or parameters are not finite. Returns (batches
-    done, the last batch's mean loss, whether it stayed finite). Mirrors
-    ``Trainer._train_batch`` step by step.
+    after the first whose loss or parameters are not finite; mirrors
+    ``Trainer._train_batch`` step by step. With ``score``, then measure both
+    sets (``measure_both``, in the units' first two buffers, which must hold
+    either set) to save the trainer a second call at the end of a pass.
+
+    Returns (batches done, the last batch's mean loss, whether it stayed
+    finite, train loss, train accuracy, test loss, test accuracy), the scores
+    NaN when not taken. ``uniforms`` holds every dropout draw of the run (see
+    ``layers.drop_out``); ``optimizer``, ``first``, ``second``, ``hyper`` and
+    ``t`` are what ``optimizers.update`` takes, ``t`` being Adam's steps so far.
     """
-    inputs, targets, order = data
-    params, grads, layers, running = net
-    z, h, g = work[0], work[1], work[5]
-    rate, uniforms = dropout
-    code, lr, first, second, hyper, t = optimizer
+    z, h, g = units[0], units[1], units[4]
+    work = (z, h, units[2], units[3], inv_std, g)
     output = layers[layers.shape[0] - 1]
     cursor, batch_loss = 0, 0.0
     for s in range(n_batches):
         begin = start + s * batch_size
         n = min(batch_size, order.shape[0] - begin)
         gather(inputs, targets, order, begin, n, h, batch_targets)
-        cursor = forward_train(params, layers, running, work, n, rate, uniforms, cursor)
+        cursor = forward_train(params, layers, running, work, n, dropout, uniforms, cursor)
         batch_loss = output_gradient(
             loss, output[ACTIVATION], z, h, output[ROW_OUT], batch_targets, n, g
         )
-        backward(params, layers, work, grads, n, rate)
-        penalize(penalty[0], penalty[1], params, layers, grads)
-        update(code, params, grads, lr, first, second, hyper, t + s + 1)
+        backward(params, layers, work, grads, n, dropout)
+        penalize(penalty, penalty_rate, params, layers, grads)
+        update(optimizer, params, grads, lr, first, second, hyper, t + s + 1)
         if not (math.isfinite(batch_loss) and all_finite(params)):
-            return s + 1, batch_loss, False
-    return n_batches, batch_loss, True
+            return s + 1, batch_loss, False, math.nan, math.nan, math.nan, math.nan
+    scores = (math.nan, math.nan, math.nan, math.nan)
+    if score:
+        scores = measure_both(
+            inputs, targets, test_inputs, test_targets,
+            params, layers, running, z, h, loss, threshold,
+        )  # fmt: skip
+    return n_batches, batch_loss, True, scores[0], scores[1], scores[2], scores[3]
 
 
 @kernel
-def measure(inputs, targets, net, z, h, loss, threshold):
-    """(mean loss, accuracy) over a whole set in evaluation mode; mirrors
-    ``Trainer._measure``.
+def measure(inputs, targets, params, layers, running, z, h, loss, threshold):
+    """(mean loss, accuracy) over one set in evaluation mode, NaN for an empty set;
+    mirrors ``Trainer._measure``.
     """
-    params, _, layers, running = net
-    load(inputs, h)
-    forward_eval(params, layers, running, z, h, inputs.shape[0])
+    n = inputs.shape[0]
+    if n == 0:
+        return math.nan, math.nan
+    load(inputs, h, n)
+    forward_eval(params, layers, running, z, h, n)
     output = layers[layers.shape[0] - 1]
     return score(loss, output[ACTIVATION], z, h, output[ROW_OUT], targets, threshold)
 
 
 @kernel
-def evaluate_units(inputs, net, z, h):
+def measure_both(
+    train_inputs, train_targets, test_inputs, test_targets,
+    params, layers, running, z, h, loss, threshold,
+):  # fmt: skip
+    """``measure`` of the training and the test set in one call:
+    (train loss, train accuracy, test loss, test accuracy).
+    """
+    train = measure(train_inputs, train_targets, params, layers, running, z, h, loss, threshold)
+    test = measure(test_inputs, test_targets, params, layers, running, z, h, loss, threshold)
+    return train[0], train[1], test[0], test[1]
+
+
+@kernel
+def evaluate_units(inputs, params, layers, running, z, h):
     """Every unit's activation for every input, into h (one row per unit); mirrors
     ``Network.activations``.
     """
-    params, _, layers, running = net
-    load(inputs, h)
+    load(inputs, h, inputs.shape[0])
     forward_eval(params, layers, running, z, h, inputs.shape[0])
