@@ -134,15 +134,24 @@ async def _asgi_get(app: FastAPI, path: str) -> tuple[int, bytes]:
         "server": ("localhost", 80),
     }
     response = {"status": 500, "body": b""}
+    requested, finished = False, asyncio.Event()
 
     async def receive() -> dict[str, object]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        # Streaming responses listen for the client leaving: it leaves once served.
+        await finished.wait()
+        return {"type": "http.disconnect"}
 
     async def send(message: dict[str, object]) -> None:
         if message["type"] == "http.response.start":
             response["status"] = message["status"]
         elif message["type"] == "http.response.body":
             response["body"] += message.get("body", b"")
+            if not message.get("more_body", False):
+                finished.set()
 
     await app(scope, receive, send)
     return response["status"], response["body"]
