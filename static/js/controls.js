@@ -12,7 +12,11 @@ const MESSAGES = {
     const matches = controls.page.dataset_problem[dataset] === el.value;
     // The first thumbnail of that kind, in the registry's order.
     const first = controls.root.querySelector(`[data-dataset][data-problem="${el.value}"]`);
-    return { type: "config", problem: el.value, dataset: matches ? dataset : first.dataset.dataset };
+    return {
+      type: "config",
+      problem: el.value,
+      dataset: matches ? dataset : first.dataset.dataset,
+    };
   },
   "toggle-feature": (el, event, controls) => {
     const name = el.dataset.feature;
@@ -60,7 +64,7 @@ export class Controls {
   constructor(root, page) {
     this.root = root;
     this.page = page;
-    this.config = { ...page.defaults, ...page.initial };
+    this.config = page.initial;
     root.addEventListener("htmx:wsConfigSend", (event) => this.shape(event));
     // Sliders and their number boxes show each other's value while dragging.
     root.addEventListener("input", (event) => {

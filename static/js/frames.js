@@ -55,26 +55,9 @@ export class FrameArray {
     return this.data.subarray(i * this.mapSize, (i + 1) * this.mapSize);
   }
 
-  /** Real values of map i: lo + v / 255 · (hi − lo) for uint8. */
-  values(i = 0) {
-    const raw = this.slice(i);
-    if (this.dtype !== "uint8") return raw;
-    const [lo, hi] = this.rangeOf(i);
-    const scale = (hi - lo) / 255;
-    const out = new Float32Array(raw.length);
-    for (let k = 0; k < raw.length; k++) out[k] = lo + raw[k] * scale;
-    return out;
-  }
-
-  /** A (rows × cols) map as nested arrays, for Plotly's z. */
-  rows(i = 0) {
-    const values = this.values(i);
-    const cols = this.shape[this.shape.length - 1];
-    const out = [];
-    for (let r = 0; r < values.length / cols; r++) {
-      out.push(Array.from(values.subarray(r * cols, (r + 1) * cols)));
-    }
-    return out;
+  /** Map i as the charts take it: {bytes, range}. */
+  map(i = 0) {
+    return { bytes: this.slice(i), range: this.rangeOf(i) };
   }
 
   /** Points (n, 2) as two plain arrays, for Plotly's x and y. */

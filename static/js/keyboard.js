@@ -14,8 +14,12 @@ const SHORTCUTS = {
 
 export function setUpKeyboard() {
   const handles = (event) =>
-    !event.ctrlKey && !event.metaKey && !event.altKey && !TYPING.has(event.target.tagName) &&
-    !event.target.isContentEditable && event.key in SHORTCUTS;
+    !event.ctrlKey &&
+    !event.metaKey &&
+    !event.altKey &&
+    !TYPING.has(event.target.tagName) &&
+    !event.target.isContentEditable &&
+    event.key in SHORTCUTS;
 
   document.addEventListener("keydown", (event) => {
     if (!handles(event)) return;

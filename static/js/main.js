@@ -22,8 +22,7 @@ const state = {
   output: null, // FrameArray of the latest output map
   neurons: null, // FrameArray of the latest neuron maps
   points: null, // {train, test, trainLabels, testLabels}
-  pair: null,
-  hover: null,
+  hover: null, // the tile under the pointer, whose map the big chart shows
 };
 
 const thumbnails = new Thumbnails(page.thumbnails);
@@ -124,17 +123,23 @@ function showOutput() {
   const hover = state.hover;
   if (hover?.kind === "feature") {
     chart.dataset.showing = `feature:${hover.feature}`;
-    return outputChart.setMap(thumbnails.featureRows(hover.feature), [-1, 1]);
+    return outputChart.setMap(thumbnails.featureMap(hover.feature));
   }
   const hidden = state.config.hidden;
   if (hover?.kind === "bias" && hover.layer < hidden.length && state.neurons) {
     const index = hidden.slice(0, hover.layer).reduce((a, b) => a + b, 0) + hover.neuron;
     chart.dataset.showing = `neuron:${hover.layer},${hover.neuron}`;
-    return outputChart.setMap(state.neurons.rows(index), [-1, 1]);
+    return outputChart.setMap(state.neurons.map(index));
   }
   if (!state.output) return Promise.resolve();
   chart.dataset.showing = "output";
-  return outputChart.setMap(state.output.rows(0), state.outputRange);
+  return outputChart.setMap(outputMap(state.output));
+}
+
+/** An output-range map, coloured around the middle of the output's range. */
+function outputMap(array) {
+  const [lo, hi] = state.outputRange;
+  return { ...array.map(), centre: (lo + hi) / 2, scale: (hi - lo) / 2 };
 }
 
 function setPoints(arrays, range) {
@@ -157,7 +162,9 @@ function showRepresentation(header, arrays) {
     chart.dataset.pair = pairKey;
     controls.syncPair(rep.pair);
     const label = (name) => page.feature_labels[name] ?? name;
-    drawn.push(representationChart.setAxes(label(rep.pair[0]), label(rep.pair[1]), rep.x_range, rep.y_range));
+    drawn.push(
+      representationChart.setAxes(label(rep.pair[0]), label(rep.pair[1]), rep.x_range, rep.y_range),
+    );
   }
   if (arrays.representation_points && state.points) {
     const [xs, ys] = arrays.representation_points.columns();
@@ -175,7 +182,7 @@ function showRepresentation(header, arrays) {
   }
   if (rep.plane && arrays.representation_output) {
     const map = arrays.representation_output;
-    drawn.push(representationChart.setMap(map.rows(0), header.output_range, rep.x_range, rep.y_range));
+    drawn.push(representationChart.setMap(outputMap(map), rep.x_range, rep.y_range));
   } else if (!rep.plane) {
     drawn.push(representationChart.hideMap());
   }

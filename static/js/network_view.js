@@ -67,18 +67,34 @@ export class NetworkView {
     if (el.dataset.link !== undefined) {
       const [layer, source, target] = el.dataset.link.split(",").map(Number);
       const value = this.network.weights[layer][source][target];
-      return { kind: "weight", layer, source, target, value, label: this.linkLabel(layer, source, target) };
+      return {
+        kind: "weight",
+        layer,
+        source,
+        target,
+        value,
+        label: this.linkLabel(layer, source, target),
+      };
     }
-    if (el.classList.contains("feature-tile")) return { kind: "feature", feature: el.dataset.feature };
-    const layer = el.classList.contains("output-tile") ? this.network.biases.length - 1 : Number(el.dataset.layer);
-    const neuron = el.classList.contains("output-tile") ? 0 : Number(el.dataset.neuron);
+    if (el.classList.contains("feature-tile"))
+      return { kind: "feature", feature: el.dataset.feature };
+    const isOutput = el.classList.contains("output-tile");
+    const layer = isOutput ? this.network.biases.length - 1 : Number(el.dataset.layer);
+    const neuron = isOutput ? 0 : Number(el.dataset.neuron);
     const value = this.network.biases[layer][neuron];
-    return { kind: "bias", layer, neuron, value, label: `bias of ${this.neuronName(layer + 1, neuron)}` };
+    return {
+      kind: "bias",
+      layer,
+      neuron,
+      value,
+      label: `bias of ${this.neuronName(layer + 1, neuron)}`,
+    };
   }
 
   neuronName(column, index) {
     const sizes = this.network.sizes;
-    if (column === 0) return this.featureLabels[this.network.features[index]] ?? this.network.features[index];
+    if (column === 0)
+      return this.featureLabels[this.network.features[index]] ?? this.network.features[index];
     if (column === sizes.length - 1) return "the output";
     return `neuron ${column}.${index + 1}`;
   }
@@ -148,7 +164,8 @@ export class NetworkView {
   tilesOf(column) {
     const sizes = this.network.sizes;
     if (column === 0) {
-      return this.network.features.map((f) => this.diagram.querySelector(`.feature-tile[data-feature="${f}"]`));
+      const tile = (name) => this.diagram.querySelector(`.feature-tile[data-feature="${name}"]`);
+      return this.network.features.map(tile);
     }
     if (column === sizes.length - 1) return [this.outputTile];
     return [...this.hiddenColumn.querySelectorAll(`.neuron-tile[data-layer="${column - 1}"]`)];
@@ -218,10 +235,15 @@ export class NetworkView {
     });
     if (arrays.output) {
       const [lo, hi] = header.output_range;
-      drawMap(this.outputTile.querySelector("canvas"), arrays.output.slice(), arrays.output.rangeOf(), {
-        centre: (lo + hi) / 2,
-        scale: (hi - lo) / 2,
-      });
+      drawMap(
+        this.outputTile.querySelector("canvas"),
+        arrays.output.slice(),
+        arrays.output.rangeOf(),
+        {
+          centre: (lo + hi) / 2,
+          scale: (hi - lo) / 2,
+        },
+      );
     }
   }
 }

@@ -46,9 +46,10 @@ export function plotlyScale(discrete = false) {
  * Paint a square uint8 map on a canvas of the same size.
  * bytes: row-major, rows along x2 ascending (so row 0 is drawn at the bottom);
  * range: the [lo, hi] the bytes 0..255 stand for; a value is drawn at
- * (value − centre) / scale on the colour scale (beyond ±1 saturates).
+ * (value − centre) / scale on the colour scale (beyond ±1 saturates), or
+ * with discrete, in one of two colours by the side of the centre it is on.
  */
-export function drawMap(canvas, bytes, range, { centre = 0, scale = 1 } = {}) {
+export function drawMap(canvas, bytes, range, { centre = 0, scale = 1, discrete = false } = {}) {
   const size = Math.round(Math.sqrt(bytes.length));
   if (canvas.width !== size) canvas.width = canvas.height = size;
   const ctx = canvas.getContext("2d");
@@ -57,7 +58,8 @@ export function drawMap(canvas, bytes, range, { centre = 0, scale = 1 } = {}) {
   // One colour per possible byte, then a lookup per pixel.
   const table = new Uint8ClampedArray(256 * 3);
   for (let b = 0; b < 256; b++) {
-    table.set(colourAt((lo + (b / 255) * (hi - lo) - centre) / scale), b * 3);
+    const t = (lo + (b / 255) * (hi - lo) - centre) / scale;
+    table.set(colourAt(discrete ? Math.sign(t) || 1 : t), b * 3);
   }
   for (let row = 0; row < size; row++) {
     const target = (size - 1 - row) * size;

@@ -6,6 +6,7 @@ export function setUpPresets(menu, note) {
     const button = event.target.closest("[data-preset]");
     if (!button) return;
     note.textContent = `${button.dataset.title}: ${button.dataset.watch}`;
+    note.title = note.textContent;
     note.dataset.preset = button.dataset.preset;
     menu.open = false;
   });

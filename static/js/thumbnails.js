@@ -43,13 +43,9 @@ export class Thumbnails {
     }
   }
 
-  /** A feature's map as Plotly rows, scaled to [-1, 1] like the tiles. */
-  featureRows(name) {
+  /** A feature's map as the charts take it, scaled like its tile. */
+  featureMap(name) {
     const { bytes, range } = this.features[name];
-    const scale = Math.max(...range.map(Math.abs)) || 1;
-    const values = decode(bytes, range[0] / scale, range[1] / scale);
-    const rows = [];
-    for (let r = 0; r < this.grid; r++) rows.push(values.slice(r * this.grid, (r + 1) * this.grid));
-    return rows;
+    return { bytes, range, scale: Math.max(...range.map(Math.abs)) || 1 };
   }
 }

@@ -19,7 +19,8 @@ export function configToQuery(config, defaults) {
   for (const key of Object.keys(defaults)) {
     if (!(key in config) || same(config[key], defaults[key])) continue;
     // Commas stay literal so links read like the server's own (hidden=8,8).
-    params.push(`${encodeURIComponent(key)}=${encodeURIComponent(encode(config[key])).replaceAll("%2C", ",")}`);
+    const value = encodeURIComponent(encode(config[key])).replaceAll("%2C", ",");
+    params.push(`${encodeURIComponent(key)}=${value}`);
   }
   return params.join("&");
 }

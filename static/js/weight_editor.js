@@ -13,7 +13,10 @@ export class WeightEditor {
     });
   }
 
-  /** target: {kind: "weight", layer, source, target} or {kind: "bias", layer, neuron}, plus x, y, value, label. */
+  /**
+   * target: {kind: "weight", layer, source, target} or {kind: "bias", layer, neuron},
+   * plus where it was clicked (x, y), its value and a label.
+   */
   open(target) {
     const message =
       target.kind === "weight"

@@ -143,9 +143,9 @@ class Playground:
             "document.getElementById('playground').dataset.playing === 'false'"
         )
 
-    def output_map(self) -> list[list[float]]:
-        """The z values the big output chart shows now."""
-        return self.page.evaluate("document.getElementById('output-chart').data[0].z")
+    def output_image(self) -> str:
+        """The map the big output chart shows now (a data URL of its picture)."""
+        return self.page.evaluate("document.getElementById('output-chart').layout.images[0].source")
 
     def weights(self) -> list[float]:
         """Every link's weight, as drawn in the network diagram."""

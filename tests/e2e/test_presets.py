@@ -26,7 +26,7 @@ def test_polar_preset_shows_r_against_theta_and_separates_the_circle_without_hid
     )
     assert titles == ["r", "θ"]
     # With r and θ as the only inputs the boundary is drawn in their plane.
-    assert page.evaluate("document.getElementById('representation-chart').data[0].visible")
+    assert page.evaluate("document.getElementById('representation-chart').layout.images[0].visible")
 
     page.click("#play")
     page.wait_for_function("parseFloat(document.getElementById('test-accuracy').textContent) >= 95")

@@ -8,10 +8,10 @@ pytestmark = pytest.mark.e2e
 
 def test_play_advances_the_epoch_and_changes_the_output_then_pause_stops(playground):
     page = playground.open().page
-    before = playground.output_map()
+    before = playground.output_image()
     page.click("#play")
     playground.wait_for_epoch(3)
-    assert playground.output_map() != before
+    assert playground.output_image() != before
     expect(page.locator("#pause")).to_be_visible()
 
     page.click("#pause")
@@ -35,7 +35,7 @@ def test_step_trains_exactly_one_mini_batch_and_shift_finishes_the_epoch(playgro
     playground.wait_for_frame_after(before)
     # Circle: 250 training points in batches of 10 make 25 steps an epoch.
     assert (playground.epoch, playground.step) == (1, 25)
-    assert page.locator("#loss-chart").get_attribute("data-points") == "1"
+    expect(page.locator("#loss-chart")).to_have_attribute("data-points", "1")
 
 
 def test_reset_returns_to_epoch_zero_with_the_same_initial_weights(playground):
