@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from app.presets import PRESETS
 from app.protocol import ERROR_SLOTS, GENERAL
-from app.url_state import LIST_KEYS, config_to_query, query_to_changes
+from app.url_state import config_to_query, query_to_changes
 from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.config import ConfigError, ExperimentConfig
 from engine.datasets import AXIS_LABELS, DATASETS
@@ -84,7 +84,6 @@ def page_context(config: ExperimentConfig, error: ConfigError | None) -> dict[st
         "page_data": {
             "defaults": ExperimentConfig().model_dump(),
             "initial": config.model_dump(),
-            "list_keys": LIST_KEYS,
             "max_layers": PAGE_MAX_LAYERS,
             "max_neurons": PAGE_MAX_NEURONS,
             "dataset_problem": {d.name: d.problem for d in DATASETS.values()},

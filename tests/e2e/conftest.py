@@ -4,6 +4,7 @@ Playwright cannot download its own browsers here, so the launch arguments point
 it at /usr/bin/chromium (scripts/test installs it when missing).
 """
 
+import json
 import os
 import socket
 import subprocess
@@ -101,6 +102,7 @@ class Playground:
     base_url: str
     console_errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    sent: list[dict] = field(default_factory=list)  # control messages, acks left out
 
     def open(self, query: str = "") -> "Playground":
         """Load the page (``query`` like ``"?dataset=spiral"``) and wait for its first frame."""
@@ -153,6 +155,12 @@ class Playground:
             "#links .link-hit", "paths => paths.map(p => Number(p.dataset.weight))"
         )
 
+    def record_sent(self, payload: str | bytes) -> None:
+        message = json.loads(payload)
+        if message.get("type") != "ack":
+            message.pop("HEADERS", None)
+            self.sent.append(message)
+
     def press(self, button_id: str) -> int:
         """Click a button and wait for the frame it causes; return that frame's number."""
         before = self.frame
@@ -166,5 +174,6 @@ def playground(page: Page, server: Server) -> Playground:
     page.on("console", lambda m: m.type == "error" and watched.console_errors.append(m.text))
     page.on("pageerror", lambda e: watched.console_errors.append(str(e)))
     page.on("request", lambda r: watched.requests.append(r.url))
+    page.on("websocket", lambda ws: ws.on("framesent", watched.record_sent))
     page.set_default_timeout(30_000)  # a cold server compiles its kernels on first use
     return watched

@@ -136,3 +136,20 @@ def test_dropout_dims_the_neurons_it_dropped(playground):
     playground.press("step")
     dropped = page.locator(".neuron-tile.dropped")
     assert 0 < dropped.count() < 16
+
+
+def test_batch_norm_checkbox_sends_true_and_false(playground):
+    page = playground.open().page
+    page.check("input[name=batch_norm]")
+    wait_for_url_param(page, "batch_norm=true")
+    page.uncheck("input[name=batch_norm]")
+    page.wait_for_function("!window.location.search.includes('batch_norm')")
+
+
+def test_layer_buttons_stop_at_the_pages_limits(playground):
+    page = playground.open("?hidden=8,8,8,8,8,8").page
+    page.click("#add-layer")
+    page.click(".hidden-layer[data-layer='0'] [data-message='add-neuron']")
+    page.click("#remove-layer")
+    expect(page.locator("#diagram")).to_have_attribute("data-sizes", "2,8,8,8,8,8,1")
+    assert playground.sent == [{"type": "config", "hidden": [8, 8, 8, 8, 8]}]
