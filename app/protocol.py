@@ -137,8 +137,10 @@ class Config(Control):
     @property
     def changes(self) -> dict[str, Any]:
         raw = {k: v for k, v in (self.model_extra or {}).items() if k != "HEADERS"}
-        strings = {k: v for k, v in raw.items() if isinstance(v, str)}
-        return {**raw, **query_to_changes(strings)}
+        strings = query_to_changes({k: v for k, v in raw.items() if isinstance(v, str)})
+        # A typed "8, 8" is as good as "8,8".
+        tidy = {k: [i.strip() for i in v] if isinstance(v, list) else v for k, v in strings.items()}
+        return {**raw, **tidy}
 
 
 Message = (

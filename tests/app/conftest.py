@@ -3,8 +3,12 @@ and a frame reader written from docs/protocol.md (not from app/frames.py), so
 the tests check the format the page relies on rather than the encoder's own idea
 of it."""
 
+import asyncio
 import json
+import socket
 import struct
+import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -126,13 +131,13 @@ def connect(client: TestClient) -> Iterator[Callable[..., Tab]]:
     opened = []
 
     def open_tab(query: str = "") -> Tab:
-        socket = client.websocket_connect(f"/ws?{query}")
-        opened.append(socket)
-        return Tab(socket.__enter__())
+        session = client.websocket_connect(f"/ws?{query}")
+        opened.append(session)
+        return Tab(session.__enter__())
 
     yield open_tab
-    for socket in reversed(opened):
-        socket.__exit__(None, None, None)
+    for session in reversed(opened):
+        session.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -146,3 +151,38 @@ def tab(connect: Callable[..., Tab]) -> Tab:
 @pytest.fixture
 def frame_reader() -> Callable[[bytes], Frame]:
     return read_frame
+
+
+@dataclass
+class LiveServer:
+    url: str  # http://127.0.0.1:PORT
+    app: FastAPI
+    loop: asyncio.AbstractEventLoop
+
+    def call(self, coroutine: Any) -> Any:
+        """Run a coroutine on the server's event loop and return its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=10)
+
+
+@pytest.fixture
+def live_server(settings: Settings) -> Iterator[LiveServer]:
+    """A real uvicorn on 127.0.0.1 and a free port, in a thread of this process."""
+    app = create_app(settings)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False
+    )
+    server = uvicorn.Server(config)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),))
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield LiveServer(f"http://127.0.0.1:{port}", app, loop)
+    server.should_exit = True
+    thread.join(timeout=10)
+    loop.close()

@@ -1,0 +1,76 @@
+"""The frame encoder on its own: quantisation, layout, compression."""
+
+import json
+
+import numpy as np
+import pytest
+
+from app.frames import (
+    LEVELS,
+    FrameArray,
+    encode_frame,
+    float_array,
+    map_array,
+    quantize,
+    stacked_map_array,
+)
+
+
+def test_quantize_maps_the_range_onto_0_to_255_and_clips_outside_it():
+    codes = quantize(np.array([-1.0, 1.0, -5.0, 5.0, np.nan]), -1.0, 1.0)
+    assert codes.dtype == np.uint8
+    assert codes.tolist() == [0, 255, 0, 255, 0]
+
+
+def test_quantize_uses_evenly_spaced_levels_within_half_a_step():
+    values = np.linspace(0.0, 1.0, 10_001)
+    codes = quantize(values, 0.0, 1.0)
+    assert len(np.unique(codes)) == LEVELS
+    decoded = codes / 255.0
+    assert np.abs(decoded - values).max() <= 0.5 / (LEVELS - 1) + 1 / 255
+
+
+def test_a_constant_map_encodes_as_its_value():
+    array = stacked_map_array("neurons", np.full((1, 3, 3), 0.25))
+    assert array.ranges == [(0.25, 0.25)]
+    assert (array.data == 0).all()  # lo + 0 · (hi − lo) = 0.25
+
+
+def test_stacked_maps_get_one_range_per_slice_and_survive_nan():
+    stack = np.stack([np.linspace(0, 2, 16).reshape(4, 4), np.full((4, 4), np.nan)])
+    array = stacked_map_array("neurons", stack)
+    assert array.ranges == [(0.0, 2.0), (0.0, 0.0)]
+    assert array.data[0].min() == 0 and array.data[0].max() == 255
+
+
+def test_arrays_are_laid_out_aligned_in_header_order(frame_reader):
+    arrays = [
+        map_array("odd", np.zeros((3, 3)), (-1.0, 1.0)),  # 9 bytes: padded to 12
+        float_array("points", np.arange(6).reshape(3, 2)),
+        FrameArray("codes", np.arange(5, dtype=np.uint8), range=(0.0, 255.0)),
+    ]
+    frame = frame_reader(encode_frame({"type": "frame", "frame": 1}, arrays, compress=False))
+    assert [e["name"] for e in frame.header["arrays"]] == ["odd", "points", "codes"]
+    assert [e["offset"] for e in frame.header["arrays"]] == [0, 12, 36]
+    np.testing.assert_array_equal(frame.raw["points"], np.arange(6).reshape(3, 2))
+    assert frame.raw["points"].dtype == np.float32
+    np.testing.assert_array_equal(frame.values["codes"], np.arange(5))
+
+
+def test_compressed_and_plain_frames_carry_the_same_arrays(frame_reader):
+    smooth = np.add.outer(np.linspace(-1, 1, 48), np.linspace(-1, 1, 48)) / 2
+    arrays = [map_array("output", smooth, (-1.0, 1.0))]
+    plain = encode_frame({"type": "frame"}, arrays, compress=False)
+    packed = encode_frame({"type": "frame"}, arrays, compress=True)
+    assert len(packed) < len(plain) / 2
+    plain_frame, packed_frame = frame_reader(plain), frame_reader(packed)
+    assert packed_frame.header["compressed"] is True and plain_frame.header["compressed"] is False
+    np.testing.assert_array_equal(plain_frame.raw["output"], packed_frame.raw["output"])
+
+
+def test_the_header_is_strict_json():
+    with pytest.raises(ValueError):
+        encode_frame({"type": "frame", "loss": float("nan")}, [], compress=False)
+    data = encode_frame({"type": "frame", "text": "é"}, [], compress=False)
+    length = int.from_bytes(data[5:9], "little")
+    assert json.loads(data[9 : 9 + length])["text"] == "é"

@@ -1,0 +1,72 @@
+"""Control messages as the page sends them: JSON, values as strings from htmx."""
+
+import pytest
+
+from app.protocol import (
+    Ack,
+    Config,
+    MessageError,
+    SetWeight,
+    Speed,
+    Step,
+    View,
+    parse_message,
+)
+
+
+def test_htmx_form_values_are_coerced_and_its_headers_ignored():
+    message = parse_message(
+        '{"type": "set_weight", "layer": "1", "source": "0", "target": "2", "value": "-0.5",'
+        ' "HEADERS": {"HX-Request": "true"}}'
+    )
+    assert message == SetWeight(type="set_weight", layer=1, source=0, target=2, value=-0.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"type": "step"}', Step(type="step", unit="epoch")),
+        ('{"type": "step", "unit": "batch"}', Step(type="step", unit="batch")),
+        (
+            '{"type": "speed", "epochs_per_frame": ".25"}',
+            Speed(type="speed", epochs_per_frame=0.25),
+        ),
+        ('{"type": "speed", "epochs_per_frame": "20"}', Speed(type="speed", epochs_per_frame=20)),
+        ('{"type": "ack", "frame": "12"}', Ack(type="ack", frame=12)),
+        ('{"type": "view", "pair": "r,theta"}', View(type="view", pair=["r", "theta"])),
+        ('{"type": "view", "pair": ["x1", "x1^2"]}', View(type="view", pair=["x1", "x1^2"])),
+    ],
+)
+def test_each_message_type_parses(text, expected):
+    assert parse_message(text) == expected
+
+
+def test_config_lists_arrive_as_arrays_or_comma_strings_and_empty_means_none():
+    message = parse_message(
+        '{"type": "config", "hidden": "8, 8", "features": ["x1", "r"], "n_points": "",'
+        ' "learning_rate": "0.1", "HEADERS": {}}'
+    )
+    assert isinstance(message, Config)
+    assert message.changes == {
+        "hidden": ["8", "8"],
+        "features": ["x1", "r"],
+        "n_points": None,
+        "learning_rate": "0.1",
+    }
+    assert parse_message('{"type": "config", "hidden": ""}').changes == {"hidden": []}
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "says"),
+    [
+        ("{", "general", "not JSON"),
+        ("3", "general", "JSON object"),
+        ('{"type": 3}', "general", "unknown message type 3"),
+        ('{"type": "speed", "epochs_per_frame": 0.05}', "epochs_per_frame", "greater than"),
+        ('{"type": "ack"}', "general", "ack: frame is missing"),
+    ],
+)
+def test_bad_messages_raise_an_error_naming_the_slot_and_the_problem(text, key, says):
+    with pytest.raises(MessageError) as error:
+        parse_message(text)
+    assert error.value.key == key and says in error.value.message
