@@ -45,7 +45,12 @@ const network = new NetworkView($("diagram"), {
 
 const socket = new Socket(root, {
   frame: draw,
-  open: () => setConnection(true),
+  open: () => {
+    setConnection(true);
+    // Speed is the tab's, not the config's: a new session starts at 1×.
+    const speed = $("speed").value;
+    if (Number(speed) !== 1) socket.send({ type: "speed", epochs_per_frame: speed });
+  },
   close: ({ reconnecting }) => setConnection(false, reconnecting),
 });
 

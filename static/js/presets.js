@@ -10,4 +10,11 @@ export function setUpPresets(menu, note) {
     note.dataset.preset = button.dataset.preset;
     menu.open = false;
   });
+  // A <details> stays open until its summary is clicked again; a menu should not.
+  document.addEventListener("click", (event) => {
+    if (menu.open && !menu.contains(event.target)) menu.open = false;
+  });
+  menu.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") menu.open = false;
+  });
 }

@@ -23,6 +23,7 @@ export class Socket {
     this.root = root;
     this.handlers = handlers;
     this.wrapper = null;
+    this.connection = 0; // counts opens: an ack belongs to the connection that sent the frame
     this.drawing = Promise.resolve();
     // Every (re)connect reads the page's URL afresh, so a reconnect restores
     // the config the URL holds now, not the one the page was loaded with.
@@ -33,6 +34,7 @@ export class Socket {
     };
     root.addEventListener("htmx:wsOpen", (event) => {
       this.wrapper = event.detail.socketWrapper;
+      this.connection += 1;
       this.handlers.open?.();
     });
     root.addEventListener("htmx:wsClose", (event) => {
@@ -43,11 +45,12 @@ export class Socket {
       const message = event.detail.message;
       if (typeof message === "string") return; // an HTML fragment: htmx swaps it
       event.preventDefault();
-      this.drawing = this.drawing.then(() => this.receive(message));
+      const connection = this.connection;
+      this.drawing = this.drawing.then(() => this.receive(message, connection));
     });
   }
 
-  async receive(buffer) {
+  async receive(buffer, connection) {
     let frame;
     try {
       frame = await decodeFrame(buffer);
@@ -58,8 +61,9 @@ export class Socket {
     try {
       await this.handlers.frame(frame);
     } finally {
-      // Ack even if drawing failed, or the server would stop sending.
-      this.send({ type: "ack", frame: frame.header.frame });
+      // Ack even if drawing failed, or the server would stop sending; but not
+      // to a new session after a reconnect, which never sent this frame.
+      if (connection === this.connection) this.send({ type: "ack", frame: frame.header.frame });
     }
   }
 

@@ -68,3 +68,5 @@ def test_a_lost_connection_shows_a_banner_and_reconnects_with_the_urls_config(pa
     # The new session was built from the URL: gauss, not the xor the page loaded with.
     expect(page.locator("[data-dataset=gauss]")).to_have_attribute("aria-pressed", "true")
     assert "dataset=gauss" in page.url
+    # No ack for a frame of the old connection reached the new session.
+    expect(page.locator("#error-general")).to_be_empty()
