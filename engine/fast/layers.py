@@ -8,9 +8,12 @@ the number of examples ``n`` in use (columns 0 … n − 1). They mirror, in ord
 gradients written to it; everything in between is float32.
 
 Loops over examples run from 0, so numba can tell an index is never negative,
-drop its wrap-around check and vectorise; the kernels are inlined into the
-passes, as calls between compiled functions cost more than a small layer's
-arithmetic.
+drop its wrap-around check and vectorise. The matrix products take their
+operands four rows at a time: one pass over the examples then does four
+multiply-adds per load and store, and a vectorised loop (a few dozen cycles
+to start) starts a quarter as often — which is most of the cost of a layer
+of playground size. Below ``SMALL_BATCH`` examples even that is too much, and
+they go example by example, one dot product per unit.
 """
 
 import math
@@ -20,8 +23,30 @@ from engine.fast.jit import F32, kernel
 from engine.fast.layout import ACTIVATION, FAN_IN, FAN_OUT, GAMMA, ROW_IN, ROW_OUT, B, W
 from engine.network import BN_EPS, BN_MOMENTUM
 
+SMALL_BATCH = 8
+
 
 @kernel(inline="always")
+def _weight(params, layer, k, j):
+    """W[k, j] of the layer, as float32."""
+    return F32(params[layer[W] + k * layer[FAN_OUT] + j])
+
+
+@kernel(inline="always")
+def _add_products(out, a, x, b, y, c, u, d, v, n):
+    """out += a·x + b·y + c·u + d·v over the first n entries."""
+    for i in range(n):
+        out[i] += a * x[i] + b * y[i] + c * u[i] + d * v[i]
+
+
+@kernel(inline="always")
+def _add_product(out, a, x, n):
+    """out += a·x over the first n entries."""
+    for i in range(n):
+        out[i] += a * x[i]
+
+
+@kernel
 def load(inputs, h, n):
     """The first n inputs (batch-first, float64) into the first rows of h."""
     for k in range(inputs.shape[1]):
@@ -29,7 +54,7 @@ def load(inputs, h, n):
             h[k, i] = inputs[i, k]
 
 
-@kernel(inline="always")
+@kernel
 def gather(inputs, targets, order, first, n, h, batch_targets):
     """Examples order[first:first + n]: inputs into the first rows of h, targets
     into batch_targets.
@@ -41,21 +66,37 @@ def gather(inputs, targets, order, first, n, h, batch_targets):
         batch_targets[i] = targets[example]
 
 
-@kernel(inline="always")
+@kernel
 def weighted_sum(params, layer, h, z, n):
     """z = a @ W: z[out rows] from h[in rows]."""
-    fan_in, fan_out = layer[FAN_IN], layer[FAN_OUT]
+    fan_in, fan_out, r_in = layer[FAN_IN], layer[FAN_OUT], layer[ROW_IN]
+    if n < SMALL_BATCH:
+        for i in range(n):
+            for j in range(fan_out):
+                total = ZERO
+                for k in range(fan_in):
+                    total += _weight(params, layer, k, j) * h[r_in + k, i]
+                z[layer[ROW_OUT] + j, i] = total
+        return
     for j in range(fan_out):
         zj = z[layer[ROW_OUT] + j]
         zj[:n] = ZERO
-        for k in range(fan_in):
-            w = F32(params[layer[W] + k * fan_out + j])
-            hk = h[layer[ROW_IN] + k]
-            for i in range(n):
-                zj[i] += w * hk[i]
+        k = 0
+        while k + 4 <= fan_in:
+            _add_products(
+                zj,
+                _weight(params, layer, k, j), h[r_in + k],
+                _weight(params, layer, k + 1, j), h[r_in + k + 1],
+                _weight(params, layer, k + 2, j), h[r_in + k + 2],
+                _weight(params, layer, k + 3, j), h[r_in + k + 3],
+                n,
+            )  # fmt: skip
+            k += 4
+        for k in range(k, fan_in):
+            _add_product(zj, _weight(params, layer, k, j), h[r_in + k], n)
 
 
-@kernel(inline="always")
+@kernel
 def normalize_batch(params, layer, z, xhat, inv_std, running, n):
     """Batch norm in training: z = gamma · (z − mean) / std over the batch, and
     the running statistics move towards the batch's; mirrors
@@ -84,7 +125,7 @@ def normalize_batch(params, layer, z, xhat, inv_std, running, n):
             zj[i] = gamma * xj[i]
 
 
-@kernel(inline="always")
+@kernel
 def normalize_running(params, layer, z, running, n):
     """Batch norm when evaluating: the running statistics stand in for the batch's;
     mirrors ``Network._normalize(training=False)``.
@@ -98,7 +139,7 @@ def normalize_running(params, layer, z, running, n):
             zj[i] = scale * zj[i] - shift
 
 
-@kernel(inline="always")
+@kernel
 def add_bias(params, layer, z, n):
     """z += b."""
     for j in range(layer[FAN_OUT]):
@@ -107,7 +148,7 @@ def add_bias(params, layer, z, n):
             zj[i] += b
 
 
-@kernel(inline="always")
+@kernel
 def activate(layer, z, h, n):
     """h = f(z) for the layer's units."""
     for j in range(layer[FAN_OUT]):
@@ -115,7 +156,7 @@ def activate(layer, z, h, n):
         activate_row(layer[ACTIVATION], z[row], h[row], n)
 
 
-@kernel(inline="always")
+@kernel
 def drop_out(layer, h, mask, uniforms, cursor, rate, n):
     """Inverted dropout: keep a unit where its uniform draw is ≥ rate and scale it
     by 1 / (1 − rate). ``uniforms[cursor:]`` holds this layer's draws in the
@@ -132,7 +173,7 @@ def drop_out(layer, h, mask, uniforms, cursor, rate, n):
     return cursor + n * fan_out
 
 
-@kernel(inline="always")
+@kernel
 def through_dropout(layer, mask, g, n):
     """delta = delta · mask: dropped units pass no gradient back."""
     for j in range(layer[FAN_OUT]):
@@ -142,7 +183,7 @@ def through_dropout(layer, mask, g, n):
             gj[i] *= mj[i]
 
 
-@kernel(inline="always")
+@kernel
 def through_activation(layer, z, g, n):
     """dz = delta · f'(z), in place in g."""
     for j in range(layer[FAN_OUT]):
@@ -150,7 +191,7 @@ def through_activation(layer, z, g, n):
         slope_row(layer[ACTIVATION], z[row], g[row], n)
 
 
-@kernel(inline="always")
+@kernel
 def bias_gradient(layer, g, grads, n):
     """db = Σ dz over the batch."""
     for j in range(layer[FAN_OUT]):
@@ -161,7 +202,7 @@ def bias_gradient(layer, g, grads, n):
         grads[layer[B] + j] = total
 
 
-@kernel(inline="always")
+@kernel
 def through_batch_norm(params, layer, xhat, inv_std, g, grads, n):
     """dgamma = Σ dz · xhat, then dz back through the batch mean and variance (the
     standard batch-norm backward), in place in g.
@@ -183,29 +224,55 @@ def through_batch_norm(params, layer, xhat, inv_std, g, grads, n):
             gj[i] = inv * (gj[i] * gamma - mean_dxhat - xj[i] * mean_dxhat_xhat)
 
 
-@kernel(inline="always")
+@kernel
 def weight_gradient(layer, h, g, grads, n):
-    """dW = a_inᵀ @ dz."""
-    fan_in, fan_out = layer[FAN_IN], layer[FAN_OUT]
+    """dW = a_inᵀ @ dz, four units' sums per pass over the examples."""
+    fan_in, fan_out, r_out = layer[FAN_IN], layer[FAN_OUT], layer[ROW_OUT]
     for k in range(fan_in):
-        hk = h[layer[ROW_IN] + k]
-        for j in range(fan_out):
-            gj = g[layer[ROW_OUT] + j]
-            total = F32(0.0)
+        hk, at = h[layer[ROW_IN] + k], layer[W] + k * fan_out
+        j = 0
+        while j + 4 <= fan_out:
+            g0, g1, g2, g3 = g[r_out + j], g[r_out + j + 1], g[r_out + j + 2], g[r_out + j + 3]
+            t0, t1, t2, t3 = ZERO, ZERO, ZERO, ZERO
+            for i in range(n):
+                t0 += hk[i] * g0[i]
+                t1 += hk[i] * g1[i]
+                t2 += hk[i] * g2[i]
+                t3 += hk[i] * g3[i]
+            grads[at + j], grads[at + j + 1], grads[at + j + 2], grads[at + j + 3] = t0, t1, t2, t3
+            j += 4
+        for j in range(j, fan_out):
+            gj, total = g[r_out + j], ZERO
             for i in range(n):
                 total += hk[i] * gj[i]
-            grads[layer[W] + k * fan_out + j] = total
+            grads[at + j] = total
 
 
-@kernel(inline="always")
+@kernel
 def input_gradient(params, layer, g, n):
     """delta of the layer below = dz @ Wᵀ, into g[in rows]."""
-    fan_in, fan_out = layer[FAN_IN], layer[FAN_OUT]
+    fan_in, fan_out, r_out = layer[FAN_IN], layer[FAN_OUT], layer[ROW_OUT]
+    if n < SMALL_BATCH:
+        for i in range(n):
+            for k in range(fan_in):
+                total = ZERO
+                for j in range(fan_out):
+                    total += _weight(params, layer, k, j) * g[r_out + j, i]
+                g[layer[ROW_IN] + k, i] = total
+        return
     for k in range(fan_in):
         gk = g[layer[ROW_IN] + k]
         gk[:n] = ZERO
-        for j in range(fan_out):
-            w = F32(params[layer[W] + k * fan_out + j])
-            gj = g[layer[ROW_OUT] + j]
-            for i in range(n):
-                gk[i] += w * gj[i]
+        j = 0
+        while j + 4 <= fan_out:
+            _add_products(
+                gk,
+                _weight(params, layer, k, j), g[r_out + j],
+                _weight(params, layer, k, j + 1), g[r_out + j + 1],
+                _weight(params, layer, k, j + 2), g[r_out + j + 2],
+                _weight(params, layer, k, j + 3), g[r_out + j + 3],
+                n,
+            )  # fmt: skip
+            j += 4
+        for j in range(j, fan_out):
+            _add_product(gk, _weight(params, layer, k, j), g[r_out + j], n)
