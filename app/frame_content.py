@@ -103,16 +103,16 @@ def maps(trainer: Trainer, snapshot: Snapshot) -> list[FrameArray]:
 
 
 def representation_output(
-    trainer: Trainer, snapshot: Snapshot, pair: Sequence[str], resolution: int
+    trainer: Trainer, output: FrameArray, pair: Sequence[str], resolution: int
 ) -> FrameArray:
-    """The output over the pair's plane (only call when ``has_plane``)."""
+    """The output over the pair's plane (only call when ``has_plane``); ``output`` is
+    the frame's output map, which it is when the pair is the plot's own axes."""
     features = trainer.config.features
     if list(features) == GRID_PAIR == list(pair):
-        output = snapshot.output  # the same grid: no second pass
-    else:
-        with np.errstate(all="ignore"):
-            output = feature_plane(trainer.network, features, pair, resolution).output
-    return map_array("representation_output", output, output_range(trainer.config))
+        return FrameArray("representation_output", output.data, range=output.range)
+    with np.errstate(all="ignore"):
+        plane = feature_plane(trainer.network, features, pair, resolution).output
+    return map_array("representation_output", plane, output_range(trainer.config))
 
 
 def data_arrays(trainer: Trainer, snapshot: Snapshot) -> list[FrameArray]:

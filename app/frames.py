@@ -22,6 +22,7 @@ ALIGN = 4
 ZLIB_LEVEL = 1  # level 1 gets most of the gain on smooth maps for a fraction of the time
 # 64 shades per map: twice TensorFlow Playground's 30, and 6-bit codes compress well.
 LEVELS = 64
+BOUND = 1e6  # a map's range is clipped to ±BOUND (a diverged network's values are not)
 
 Array = np.ndarray
 Range = tuple[float, float]
@@ -56,10 +57,16 @@ def quantize(values: Array, lo: Array | float, hi: Array | float) -> Array:
     Only ``LEVELS`` evenly spaced codes of the 256 are used: the page decodes
     any code the same way, and the maps compress to about half the bytes.
     """
-    span = np.asarray(hi, dtype=float) - lo
+    span = np.subtract(hi, lo, dtype=float)
     scale = np.divide(LEVELS - 1, span, out=np.zeros_like(span), where=span > 0)
-    steps = np.rint(np.nan_to_num((np.asarray(values) - lo) * scale, nan=0.0))
-    return (np.clip(steps, 0, LEVELS - 1) * (255 / (LEVELS - 1)) + 0.5).astype(np.uint8)
+    steps = (values - lo) * scale
+    np.rint(steps, out=steps)
+    np.fmax(steps, 0, out=steps)  # fmax, unlike clip, also turns NaN into 0
+    np.fmin(steps, LEVELS - 1, out=steps)
+    return _CODES[steps.astype(np.uint8)]
+
+
+_CODES = np.rint(np.arange(LEVELS) * (255 / (LEVELS - 1))).astype(np.uint8)
 
 
 def map_array(name: str, values: Array, value_range: Range) -> FrameArray:
@@ -70,9 +77,12 @@ def map_array(name: str, values: Array, value_range: Range) -> FrameArray:
 def stacked_map_array(name: str, stack: Array) -> FrameArray:
     """Maps (k, g, g), each quantised over its own [min, max]."""
     flat = stack.reshape(stack.shape[0], int(np.prod(stack.shape[1:])))
-    flat = np.nan_to_num(flat, nan=0.0, posinf=1e6, neginf=-1e6)
-    # Rounded bounds keep the header short; the codes use the same rounded values.
-    lows, highs = np.round(flat.min(axis=1), 4), np.round(flat.max(axis=1), 4)
+    # fmin/fmax skip NaN; the bounds must be finite for JSON. Rounded bounds keep the
+    # header short, and the codes are made with the same rounded values.
+    lows, highs = (
+        np.round(np.clip(np.nan_to_num(bound, nan=0.0), -BOUND, BOUND), 4)
+        for bound in (np.fmin.reduce(flat, axis=1), np.fmax.reduce(flat, axis=1))
+    )
     codes = quantize(flat, lows[:, None], highs[:, None])
     ranges = [(float(lo), float(hi)) for lo, hi in zip(lows, highs, strict=True)]
     return FrameArray(name, codes.reshape(stack.shape), ranges=ranges)

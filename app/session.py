@@ -315,7 +315,8 @@ class Session:
         if data_key != self._sent_data or pair != self._sent_pair:
             arrays.append(content.representation_points(trainer, pair))
         if plane:
-            arrays.append(content.representation_output(trainer, snapshot, pair, OUTPUT_RESOLUTION))
+            output = arrays[0]
+            arrays.append(content.representation_output(trainer, output, pair, OUTPUT_RESOLUTION))
         self._sent_data, self._sent_pair = data_key, pair
         self._history_sent = len(trainer.history)
         self._owed = self._fresh = self._config_changed = False

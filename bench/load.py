@@ -1,0 +1,259 @@
+"""Load test: many tabs on one server, as a classroom would use it (issue 4).
+
+Starts ``nn-playground`` (or targets ``--url``), then for each client count
+opens that many websocket clients on 127.0.0.1 that behave like tabs: play,
+ack every frame at once, and now and then change the learning rate. After a
+warm-up it measures, per client, frames/s (median and 5th percentile) and
+bytes/s; the server's CPU (all its processes, in cores); and the latency from
+a config message to the first frame that shows it (p50, p95). The clients run
+in ``--procs`` processes of their own, on the same box.
+
+    .venv/bin/python bench/load.py --workers 2 --clients 100,150,200,250 --seconds 20
+
+Numbers are medians over clients; the box is shared, so quote the conditions.
+"""
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from websockets.asyncio.client import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+TICKS = os.sysconf("SC_CLK_TCK")
+RATES = (0.03, 0.01)  # the learning rates a client toggles between (a live change)
+
+
+@dataclass
+class ClientStats:
+    frames: int = 0
+    bytes: int = 0
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+async def tab(url: str, window: tuple[float, float], change_every: float) -> ClientStats:
+    """One tab: play, ack each frame, change the learning rate every few seconds."""
+    stats = ClientStats()
+    start, end = window
+    async with connect(url, compression=None, max_size=2**22) as ws:
+        await ws.send(json.dumps({"type": "play"}))
+        pending: tuple[float, float] | None = None  # (learning rate, sent at)
+        next_change = time.monotonic() + random.uniform(0.5, change_every)
+        rate = 0
+        while time.monotonic() < end:
+            try:
+                left = max(0.01, end - time.monotonic())
+                message = await asyncio.wait_for(ws.recv(), timeout=left)
+            except TimeoutError:
+                break
+            now = time.monotonic()
+            measuring = start <= now < end
+            if isinstance(message, str):  # an error fragment; an empty one clears it
+                stats.errors += not message.endswith('hx-swap-oob="true"></span>')
+                continue
+            length = int.from_bytes(message[5:9], "little")
+            header = json.loads(message[9 : 9 + length])
+            await ws.send(f'{{"type":"ack","frame":{header["frame"]}}}')
+            if measuring:
+                stats.frames += 1
+                stats.bytes += len(message)
+            config = header.get("config")
+            if pending and config and config["learning_rate"] == pending[0]:
+                if measuring:
+                    stats.latencies.append(now - pending[1])
+                pending = None
+            if pending is None and now >= next_change:
+                rate = 1 - rate
+                pending = (RATES[rate], time.monotonic())
+                await ws.send(json.dumps({"type": "config", "learning_rate": str(RATES[rate])}))
+                next_change = now + random.uniform(0.5 * change_every, 1.5 * change_every)
+    return stats
+
+
+async def many_tabs(url: str, count: int, window: tuple[float, float], change_every: float):
+    async def staggered(i: int) -> ClientStats:
+        await asyncio.sleep(i * 0.01)  # don't open every connection in the same instant
+        try:
+            return await tab(url, window, change_every)
+        except Exception as exc:  # a refused or dropped tab counts as a tab with no frames
+            print(f"client failed: {exc!r}", file=sys.stderr)
+            return ClientStats(errors=1)
+
+    return await asyncio.gather(*(staggered(i) for i in range(count)))
+
+
+def client_process(url, count, window, change_every, queue) -> None:
+    cpu, wall = time.process_time(), time.monotonic()
+    stats = asyncio.run(many_tabs(url, count, window, change_every))
+    queue.put((stats, (time.process_time() - cpu) / (time.monotonic() - wall)))
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of these processes, from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def process_tree(root: int) -> list[int]:
+    """The process and all its descendants (uvicorn's supervisor and workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def start_server(workers: int) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        str(Path(sys.executable).with_name("nn-playground")),
+        "--port", str(port),
+        "--workers", str(workers),
+        "--max-sessions", "100000",
+        "--max-messages-per-second", "1000",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1).read()
+            time.sleep(1.0 * workers)  # let every worker come up and compile
+            return server, base
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
+
+
+def run_stage(args, base: str, pids: list[int], count: int) -> dict[str, float]:
+    ramp = 1.5 + count * 0.01 / args.procs
+    start = time.monotonic() + ramp + args.warmup
+    window = (start, start + args.seconds)
+    queue = multiprocessing.Queue()
+    shares = [count // args.procs + (i < count % args.procs) for i in range(args.procs)]
+    url = base.replace("http", "ws", 1) + "/ws" + (f"?{args.query}" if args.query else "")
+    procs = [
+        multiprocessing.Process(
+            target=client_process, args=(url, share, window, args.change_every, queue)
+        )
+        for share in shares
+        if share
+    ]
+    for proc in procs:
+        proc.start()
+    time.sleep(max(0.0, start - time.monotonic()))
+    cpu_before, wall_before = cpu_seconds(pids), time.monotonic()
+    time.sleep(args.seconds)
+    cpu_after, wall_after = cpu_seconds(pids), time.monotonic()
+    results = [queue.get() for _ in procs]
+    for proc in procs:
+        proc.join()
+    stats = [s for batch, _ in results for s in batch]
+    fps = [s.frames / args.seconds for s in stats]
+    latencies = [x * 1000 for s in stats for x in s.latencies]
+    return {
+        "clients": count,
+        "fps_median": statistics.median(fps),
+        "fps_p5": percentile(fps, 5),
+        "kb_per_s": statistics.median(s.bytes / args.seconds / 1000 for s in stats),
+        "bytes_per_frame": sum(s.bytes for s in stats) / max(1, sum(s.frames for s in stats)),
+        "server_cores": (cpu_after - cpu_before) / (wall_after - wall_before),
+        "client_cores": sum(cores for _, cores in results),
+        "latency_p50": percentile(latencies, 50),
+        "latency_p95": percentile(latencies, 95),
+        "changes": len(latencies),
+        "failed": sum(1 for s in stats if s.frames == 0),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="a running server (http://host:port); else start one")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clients", default="50,100,150,200,250")
+    parser.add_argument("--seconds", type=float, default=15.0, help="measured time per stage")
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--change-every", type=float, default=3.0, help="seconds between changes")
+    parser.add_argument("--procs", type=int, default=2, help="client processes")
+    parser.add_argument("--query", default="", help="the tabs' config, e.g. dataset=spiral")
+    args = parser.parse_args()
+
+    server = None
+    if args.url:
+        base, pids = args.url.rstrip("/"), []
+    else:
+        server, base = start_server(args.workers)
+        pids = process_tree(server.pid)
+    print(f"# {base}, workers={args.workers}, {os.cpu_count()} cores, load {os.getloadavg()}")
+    print(
+        f"# {args.seconds:g} s per stage after {args.warmup:g} s warm-up, {args.procs} client procs"
+    )
+    header = (
+        "clients  fps_med  fps_p5  KB/s/client  B/frame  server_cores  client_cores"
+        "  lat_p50_ms  lat_p95_ms  changes  failed"
+    )
+    print(header)
+    rows = []
+    try:
+        for count in (int(c) for c in args.clients.split(",")):
+            row = run_stage(args, base, pids, count)
+            rows.append(row)
+            print(
+                f"{row['clients']:7d}  {row['fps_median']:7.1f}  {row['fps_p5']:6.1f}"
+                f"  {row['kb_per_s']:11.1f}  {row['bytes_per_frame']:7.0f}"
+                f"  {row['server_cores']:12.2f}  {row['client_cores']:12.2f}"
+                f"  {row['latency_p50']:10.0f}  {row['latency_p95']:10.0f}"
+                f"  {row['changes']:7d}  {row['failed']:6d}",
+                flush=True,
+            )
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=30)
+    holding = [r["clients"] for r in rows if r["fps_p5"] >= 9]
+    breaking = [r["clients"] for r in rows if r["fps_p5"] < 9]
+    print(
+        f"# fps p5 >= 9 up to {max(holding, default=0)} clients;"
+        f" below 9 from {min(breaking) if breaking else 'none tested'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
