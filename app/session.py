@@ -101,9 +101,14 @@ class Session:
 
     @property
     def pair(self) -> list[str]:
-        """The representation view's axes: the tab's choice, else the first two inputs."""
+        """The representation view's axes: the tab's choice, else r and θ when both are
+        inputs, else the first two inputs (x1, x2 for a single input)."""
         features = self.trainer.config.features
-        return self._chosen_pair or (features[:2] if len(features) > 1 else ["x1", "x2"])
+        if self._chosen_pair:
+            return self._chosen_pair
+        if {"r", "theta"} <= set(features):
+            return ["r", "theta"]
+        return features[:2] if len(features) > 1 else ["x1", "x2"]
 
     # Control messages
 

@@ -236,7 +236,9 @@ def test_view_sends_the_points_in_the_chosen_features(tab):
 
 
 def test_the_representation_plane_is_drawn_when_the_inputs_are_the_pair(connect):
-    tab = connect("features=r,theta")
+    tab = connect("features=theta,x1,r")
+    assert tab.frame().header["representation"]["pair"] == ["r", "theta"]  # the default
+    tab = connect("features=theta,r")
     frame = tab.frame()
     rep = frame.header["representation"]
     assert rep["pair"] == ["r", "theta"] and rep["plane"] is True
