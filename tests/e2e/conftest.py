@@ -169,11 +169,13 @@ class Playground:
 
 
 @pytest.fixture
-def playground(page: Page, server: Server) -> Playground:
+def playground(page: Page, server: Server) -> Iterator[Playground]:
+    """The page, watched; whatever a test does, the page must log no error."""
     watched = Playground(page, server.url)
     page.on("console", lambda m: m.type == "error" and watched.console_errors.append(m.text))
     page.on("pageerror", lambda e: watched.console_errors.append(str(e)))
     page.on("request", lambda r: watched.requests.append(r.url))
     page.on("websocket", lambda ws: ws.on("framesent", watched.record_sent))
     page.set_default_timeout(30_000)  # a cold server compiles its kernels on first use
-    return watched
+    yield watched
+    assert watched.console_errors == []
