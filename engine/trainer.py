@@ -6,6 +6,7 @@ script, a test, the web session) decides what to show. Divergence and early
 stopping are states to read (``trainer.state``), not exceptions.
 """
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -266,7 +267,8 @@ class Trainer:
         self.history.append(record)
         # A tiny custom set can have no test points; its test loss is NaN by design.
         has_test = len(self.y_test) > 0
-        if not (np.isfinite(record.train_loss) and (np.isfinite(record.test_loss) or not has_test)):
+        test_finite = math.isfinite(record.test_loss) or not has_test
+        if not (math.isfinite(record.train_loss) and test_finite):
             self.state = DIVERGED
             self.diverged_epoch = self.epoch_count
         elif self.config.early_stopping and has_test:

@@ -36,6 +36,8 @@ class Kernels:
         self._batch_targets = np.zeros(0)
         self._scratch = np.zeros((self.rows, 0), dtype=F32)
         self._optimizer: tuple[Optimizer | None, tuple] = (None, ())
+        self._scores = np.zeros(4)  # the training call's scores at the end of a pass
+        self._masks_kept = False
         self._adopt_running_statistics()
 
     def _adopt_running_statistics(self) -> None:
@@ -101,35 +103,35 @@ class Kernels:
         else:
             uniforms = self._batch_targets  # not read without dropout
         code, first, second, hyper = self._optimizer_state(optimizer)
-        t = getattr(optimizer, "t", 0)
-        done, batch_loss, finite, *scores = training.train_batches(
+        done, batch_loss, finite = training.train_batches(
             inputs, targets, order, start, n_batches, batch_size,
             self.network.params, self.network.grads, self.layers, self._running(),
             units, self._inv_std, self._batch_targets,
             self.loss, rate, uniforms,
             PENALTIES[config.regularization], config.regularization_rate,
-            code, config.learning_rate, first, second, hyper, t,
-            *test, threshold, ends_pass,
+            code, config.learning_rate, first, second, hyper, getattr(optimizer, "t", 0),
+            test[0], test[1], threshold, ends_pass, self._scores,
         )  # fmt: skip
         if code == ADAM:
             optimizer.t += done
-        self._keep_last_masks(uniforms if rate > 0 else None, start, done, batch_size, len(order))
-        return done, batch_loss, finite, (tuple(scores) if ends_pass and finite else None)
+        if rate > 0 or self._masks_kept:
+            self._keep_last_masks(uniforms, rate, start, done, batch_size, len(order))
+        return done, batch_loss, finite, (self._scores.tolist() if ends_pass and finite else None)
 
     def _keep_last_masks(
-        self, uniforms: Array | None, start: int, done: int, batch_size: int, n: int
+        self, uniforms: Array, rate: float, start: int, done: int, batch_size: int, n: int
     ) -> None:
         """``network.last_masks`` after the run's last batch, as Network.forward leaves them."""
         masks = self.network.last_masks
-        if uniforms is None:
+        self._masks_kept = rate > 0
+        if rate == 0:
             masks[:] = [None] * len(masks)
             return
         begin = start + (done - 1) * batch_size
         size = min(batch_size, n - begin)
         cursor = (begin - start) * sum(self.hidden_widths)
         for i, width in enumerate(self.hidden_widths):
-            masks[i] = uniforms[cursor : cursor + size * width].reshape(size, width)
-            masks[i] = masks[i] >= self.network.dropout
+            masks[i] = uniforms[cursor : cursor + size * width].reshape(size, width) >= rate
             cursor += size * width
 
     def _scratch_for(self, n: int) -> Array:

@@ -81,8 +81,8 @@ def weighted_sum(params, layer, h, z, n):
     for j in range(fan_out):
         zj = z[layer[ROW_OUT] + j]
         zj[:n] = ZERO
-        k = 0
-        while k + 4 <= fan_in:
+        fours = fan_in - fan_in % 4
+        for k in range(0, fours, 4):
             _add_products(
                 zj,
                 _weight(params, layer, k, j), h[r_in + k],
@@ -91,8 +91,7 @@ def weighted_sum(params, layer, h, z, n):
                 _weight(params, layer, k + 3, j), h[r_in + k + 3],
                 n,
             )  # fmt: skip
-            k += 4
-        for k in range(k, fan_in):
+        for k in range(fours, fan_in):
             _add_product(zj, _weight(params, layer, k, j), h[r_in + k], n)
 
 
@@ -230,8 +229,8 @@ def weight_gradient(layer, h, g, grads, n):
     fan_in, fan_out, r_out = layer[FAN_IN], layer[FAN_OUT], layer[ROW_OUT]
     for k in range(fan_in):
         hk, at = h[layer[ROW_IN] + k], layer[W] + k * fan_out
-        j = 0
-        while j + 4 <= fan_out:
+        fours = fan_out - fan_out % 4
+        for j in range(0, fours, 4):
             g0, g1, g2, g3 = g[r_out + j], g[r_out + j + 1], g[r_out + j + 2], g[r_out + j + 3]
             t0, t1, t2, t3 = ZERO, ZERO, ZERO, ZERO
             for i in range(n):
@@ -240,8 +239,7 @@ def weight_gradient(layer, h, g, grads, n):
                 t2 += hk[i] * g2[i]
                 t3 += hk[i] * g3[i]
             grads[at + j], grads[at + j + 1], grads[at + j + 2], grads[at + j + 3] = t0, t1, t2, t3
-            j += 4
-        for j in range(j, fan_out):
+        for j in range(fours, fan_out):
             gj, total = g[r_out + j], ZERO
             for i in range(n):
                 total += hk[i] * gj[i]
@@ -263,8 +261,8 @@ def input_gradient(params, layer, g, n):
     for k in range(fan_in):
         gk = g[layer[ROW_IN] + k]
         gk[:n] = ZERO
-        j = 0
-        while j + 4 <= fan_out:
+        fours = fan_out - fan_out % 4
+        for j in range(0, fours, 4):
             _add_products(
                 gk,
                 _weight(params, layer, k, j), g[r_out + j],
@@ -273,6 +271,5 @@ def input_gradient(params, layer, g, n):
                 _weight(params, layer, k, j + 3), g[r_out + j + 3],
                 n,
             )  # fmt: skip
-            j += 4
-        for j in range(j, fan_out):
+        for j in range(fours, fan_out):
             _add_product(gk, _weight(params, layer, k, j), g[r_out + j], n)

@@ -29,17 +29,17 @@ def train_batches(
     params, grads, layers, running, units, inv_std, batch_targets,
     loss, dropout, uniforms, penalty, penalty_rate,
     optimizer, lr, first, second, hyper, t,
-    test_inputs, test_targets, threshold, score,
+    test_inputs, test_targets, threshold, score, scores,
 ):  # fmt: skip
     """Train on up to ``n_batches`` mini-batches of ``order`` from ``start``, stopping
     after the first whose loss or parameters are not finite; mirrors
     ``Trainer._train_batch`` step by step. With ``score``, then measure both
-    sets (``measure_both``, in the units' first two buffers, which must hold
-    either set) to save the trainer a second call at the end of a pass.
+    sets into ``scores`` (``measure_both``; in the units' first two buffers,
+    which must hold either set) to save the trainer a second call at the end
+    of a pass.
 
     Returns (batches done, the last batch's mean loss, whether it stayed
-    finite, train loss, train accuracy, test loss, test accuracy), the scores
-    NaN when not taken. ``uniforms`` holds every dropout draw of the run (see
+    finite). ``uniforms`` holds every dropout draw of the run (see
     ``layers.drop_out``); ``optimizer``, ``first``, ``second``, ``hyper`` and
     ``t`` are what ``optimizers.update`` takes, ``t`` being Adam's steps so far.
     """
@@ -59,14 +59,13 @@ def train_batches(
         penalize(penalty, penalty_rate, params, layers, grads)
         update(optimizer, params, grads, lr, first, second, hyper, t + s + 1)
         if not (math.isfinite(batch_loss) and all_finite(params)):
-            return s + 1, batch_loss, False, math.nan, math.nan, math.nan, math.nan
-    scores = (math.nan, math.nan, math.nan, math.nan)
+            return s + 1, batch_loss, False
     if score:
-        scores = measure_both(
+        scores[:] = measure_both(
             inputs, targets, test_inputs, test_targets,
             params, layers, running, z, h, loss, threshold,
         )  # fmt: skip
-    return n_batches, batch_loss, True, scores[0], scores[1], scores[2], scores[3]
+    return n_batches, batch_loss, True
 
 
 @kernel
