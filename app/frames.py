@@ -35,7 +35,7 @@ class FrameArray:
     name: str
     data: Array
     range: Range | None = None  # the whole array's [lo, hi]
-    ranges: list[Range] | None = None  # or one [lo, hi] per first-axis slice
+    ranges: list[list[float]] | None = None  # or one [lo, hi] per first-axis slice
 
     def entry(self, offset: int) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -45,7 +45,7 @@ class FrameArray:
             "offset": offset,
         }
         if self.ranges is not None:
-            entry["ranges"] = [list(r) for r in self.ranges]
+            entry["ranges"] = self.ranges
         elif self.range is not None:
             entry["range"] = list(self.range)
         return entry
@@ -59,7 +59,8 @@ def quantize(values: Array, lo: Array | float, hi: Array | float) -> Array:
     """
     span = np.subtract(hi, lo, dtype=float)
     scale = np.divide(LEVELS - 1, span, out=np.zeros_like(span), where=span > 0)
-    steps = (values - lo) * scale
+    with np.errstate(invalid="ignore", over="ignore"):  # a diverged network's inf and NaN
+        steps = (values - lo) * scale
     np.rint(steps, out=steps)
     np.fmax(steps, 0, out=steps)  # fmax, unlike clip, also turns NaN into 0
     np.fmin(steps, LEVELS - 1, out=steps)
@@ -77,15 +78,12 @@ def map_array(name: str, values: Array, value_range: Range) -> FrameArray:
 def stacked_map_array(name: str, stack: Array) -> FrameArray:
     """Maps (k, g, g), each quantised over its own [min, max]."""
     flat = stack.reshape(stack.shape[0], int(np.prod(stack.shape[1:])))
-    # fmin/fmax skip NaN; the bounds must be finite for JSON. Rounded bounds keep the
-    # header short, and the codes are made with the same rounded values.
-    lows, highs = (
-        np.round(np.clip(np.nan_to_num(bound, nan=0.0), -BOUND, BOUND), 4)
-        for bound in (np.fmin.reduce(flat, axis=1), np.fmax.reduce(flat, axis=1))
-    )
-    codes = quantize(flat, lows[:, None], highs[:, None])
-    ranges = [(float(lo), float(hi)) for lo, hi in zip(lows, highs, strict=True)]
-    return FrameArray(name, codes.reshape(stack.shape), ranges=ranges)
+    # fmin/fmax skip NaN and clip inf: the bounds are finite, as JSON needs. Rounded
+    # bounds keep the header short, and the codes are made with the same values.
+    bounds = np.stack([np.fmin.reduce(flat, axis=1), np.fmax.reduce(flat, axis=1)], axis=1)
+    bounds = np.round(np.fmax(np.fmin(bounds, BOUND), -BOUND), 4)
+    codes = quantize(flat, bounds[:, :1], bounds[:, 1:])
+    return FrameArray(name, codes.reshape(stack.shape), ranges=bounds.tolist())
 
 
 def float_array(name: str, values: Array) -> FrameArray:
