@@ -37,7 +37,6 @@ class Kernels:
         self._scratch = np.zeros((self.rows, 0), dtype=F32)
         self._optimizer: tuple[Optimizer | None, tuple] = (None, ())
         self._scores = np.zeros(4)  # the training call's scores at the end of a pass
-        self._masks_kept = False
         self._adopt_running_statistics()
 
     def _adopt_running_statistics(self) -> None:
@@ -114,7 +113,8 @@ class Kernels:
         )  # fmt: skip
         if code == ADAM:
             optimizer.t += done
-        if rate > 0 or self._masks_kept:
+        masks = self.network.last_masks
+        if rate > 0 or (masks and masks[0] is not None):  # all set or all cleared
             self._keep_last_masks(uniforms, rate, start, done, batch_size, len(order))
         return done, batch_loss, finite, (self._scores.tolist() if ends_pass and finite else None)
 
@@ -123,7 +123,6 @@ class Kernels:
     ) -> None:
         """``network.last_masks`` after the run's last batch, as Network.forward leaves them."""
         masks = self.network.last_masks
-        self._masks_kept = rate > 0
         if rate == 0:
             masks[:] = [None] * len(masks)
             return

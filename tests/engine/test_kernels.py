@@ -1,0 +1,305 @@
+"""The compiled kernels (engine/fast) against the NumPy specification.
+
+Every test builds two trainers from one config, one on the kernels and one on
+NumPy, and checks that they agree: weights after the same steps, losses,
+dropout masks, batch-norm statistics and maps. The kernels compute in float32,
+so agreement is to float tolerance, not bit for bit. Each branch of the
+kernels (activation, loss and output, optimizer, penalty, dropout, batch norm,
+small and large batches) is crossed with the others it could interact with.
+"""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from engine import Trainer, fast
+from engine.activations import ACTIVATIONS
+from engine.fast import activations as fast_activations
+from engine.fast.activations import tanh32
+from engine.fast.layers import SMALL_BATCH
+from engine.weights import set_bias, set_weight
+
+# float32 hidden layers, float64 parameters and optimizer: after a few epochs
+# the two runs differ by ~1e-7 relative; these bounds leave room for chaos.
+RTOL, ATOL = 2e-4, 2e-5
+SMALL = {"dataset": "spiral", "n_points": 120, "hidden": [5, 3]}
+
+
+def _pair(config: dict) -> tuple[Trainer, Trainer]:
+    kernel = Trainer.from_config(config)
+    numpy = Trainer.from_config(config, kernels=False)
+    assert (kernel.path, numpy.path) == ("kernel", "numpy")
+    return kernel, numpy
+
+
+def _assert_agree(kernel: Trainer, numpy: Trainer) -> None:
+    np.testing.assert_allclose(kernel.network.params, numpy.network.params, RTOL, ATOL)
+    assert (kernel.step_count, kernel.epoch_count, kernel.state) == (
+        numpy.step_count,
+        numpy.epoch_count,
+        numpy.state,
+    )
+    for ours, theirs in zip(kernel.history, numpy.history, strict=True):
+        assert ours.epoch == theirs.epoch
+        assert ours.train_loss == pytest.approx(theirs.train_loss, rel=RTOL, abs=ATOL)
+        assert ours.test_loss == pytest.approx(theirs.test_loss, RTOL, ATOL, nan_ok=True)
+        if theirs.train_accuracy is None:
+            assert ours.train_accuracy is None
+        else:  # a point right on the boundary may flip in float32
+            assert ours.train_accuracy == pytest.approx(theirs.train_accuracy, abs=0.02)
+
+
+def _train_both(config: dict, epochs: int = 3) -> tuple[Trainer, Trainer]:
+    kernel, numpy = _pair(config)
+    for _ in range(epochs):
+        kernel.epoch()
+        numpy.epoch()
+    return kernel, numpy
+
+
+# --- the float32 tanh -------------------------------------------------------------
+
+
+def test_tanh32_is_within_four_ten_millionths_of_tanh_and_never_leaves_its_range():
+    z = np.linspace(-30, 30, 600_001).astype(np.float32)
+    ours = np.array([tanh32(v) for v in z[::50]], dtype=np.float64)
+    exact = np.tanh(z[::50].astype(np.float64))
+    assert np.abs(ours - exact).max() < 4e-7
+    assert np.abs(ours).max() <= 1.0
+
+
+def test_tanh32_keeps_nan_and_saturates_infinities():
+    assert math.isnan(tanh32(np.float32("nan")))
+    assert tanh32(np.float32("inf")) == 1.0
+    assert tanh32(np.float32("-inf")) == -1.0
+    assert tanh32(np.float32(0.0)) == 0.0
+
+
+# --- agreement with NumPy, branch by branch -----------------------------------------
+
+
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+@pytest.mark.parametrize(
+    "extras",
+    [{}, {"dropout": 0.3}, {"batch_norm": True}, {"dropout": 0.2, "batch_norm": True}],
+    ids=["plain", "dropout", "batch_norm", "dropout+batch_norm"],
+)
+def test_every_activation_trains_like_numpy_with_dropout_and_batch_norm(activation, extras):
+    kernel, numpy = _train_both({**SMALL, "activation": activation, **extras})
+    _assert_agree(kernel, numpy)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "rmsprop", "adam"])
+@pytest.mark.parametrize(
+    ("regularization", "rate"), [("none", 0.0), ("l1", 0.003), ("l2", 0.01)], ids=str
+)
+@pytest.mark.parametrize(
+    "head",
+    [
+        {},
+        {"loss": "cross_entropy"},
+        {"output": "linear"},
+        {"problem": "regression", "dataset": "plane", "n_points": 120},
+    ],
+    ids=["tanh-squared", "sigmoid-cross_entropy", "linear-squared", "regression"],
+)
+def test_every_optimizer_penalty_and_loss_trains_like_numpy(optimizer, regularization, rate, head):
+    config = {
+        **SMALL,
+        "optimizer": optimizer,
+        "learning_rate": 0.01,
+        "regularization": regularization,
+        "regularization_rate": rate,
+        **head,
+    }
+    kernel, numpy = _train_both(config)
+    _assert_agree(kernel, numpy)
+    if optimizer == "adam":
+        assert kernel.optimizer.t == numpy.optimizer.t == kernel.step_count
+
+
+@pytest.mark.parametrize(
+    "batch_size", [1, SMALL_BATCH - 1, SMALL_BATCH, 13, 60], ids=lambda b: f"batch{b}"
+)
+def test_small_large_and_ragged_batches_train_like_numpy(batch_size):
+    config = {**SMALL, "hidden": [6, 5, 4], "batch_size": batch_size}  # 60 training points
+    kernel, numpy = _train_both(config, epochs=2)
+    _assert_agree(kernel, numpy)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"hidden": []},
+        {"hidden": [16] * 8, "activation": "relu"},
+        {"features": ["x1", "x2", "x1^2", "x2^2", "x1x2", "sin_x1", "sin_x2"], "hidden": [8]},
+        {"layer_activations": ["sine", "elu"], "hidden": [4, 4, 3], "init": "xavier"},
+    ],
+    ids=["no-hidden-layer", "deepest-widest", "seven-features", "per-layer-activations"],
+)
+def test_network_shapes_train_like_numpy(config):
+    kernel, numpy = _train_both({**SMALL, **config})
+    _assert_agree(kernel, numpy)
+
+
+# --- what the kernels leave behind ---------------------------------------------------
+
+
+def test_dropout_masks_after_a_step_are_exactly_numpys():
+    config = {**SMALL, "hidden": [7, 6], "dropout": 0.4, "batch_size": 9}
+    kernel, numpy = _pair(config)
+    for _ in range(5):  # mid-pass steps and a pass end
+        kernel.step()
+        numpy.step()
+        for ours, theirs in zip(kernel.network.last_masks, numpy.network.last_masks, strict=True):
+            np.testing.assert_array_equal(ours, theirs)
+    kernel.epoch()
+    numpy.epoch()
+    for ours, theirs in zip(kernel.network.last_masks, numpy.network.last_masks, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_dropout_masks_clear_after_a_step_without_dropout():
+    kernel = Trainer.from_config({**SMALL, "dropout": 0.5})
+    kernel.step()
+    kernel.configure({"dropout": 0.0})
+    kernel.step()
+    assert kernel.network.last_masks == [None, None]
+
+
+def test_batch_norm_running_statistics_live_in_the_layers_and_match_numpy():
+    kernel, numpy = _train_both({**SMALL, "batch_norm": True}, epochs=2)
+    for ours, theirs in zip(kernel.network.layers[:-1], numpy.network.layers[:-1], strict=True):
+        assert ours.running_mean is not None
+        np.testing.assert_allclose(ours.running_mean, theirs.running_mean, RTOL, ATOL)
+        np.testing.assert_allclose(ours.running_var, theirs.running_var, RTOL, ATOL)
+
+
+def test_batch_norm_statistics_reset_by_initialize_are_used():
+    kernel, numpy = _train_both({**SMALL, "batch_norm": True}, epochs=2)
+    rng = np.random.default_rng(7)
+    kernel.network.initialize(rng)
+    numpy.network.initialize(np.random.default_rng(7))
+    assert kernel.evaluate().train_loss == pytest.approx(numpy.evaluate().train_loss, rel=RTOL)
+
+
+def test_weights_edited_between_steps_are_what_the_next_step_uses():
+    kernel, numpy = _train_both(SMALL, epochs=1)
+    for trainer in (kernel, numpy):
+        set_weight(trainer.network, layer=0, source=1, target=2, value=1.5)
+        set_bias(trainer.network, layer=2, neuron=0, value=-0.25)
+        trainer.network.params[0] = 0.75
+    for _ in range(3):
+        kernel.step()
+        numpy.step()
+    kernel.epoch()
+    numpy.epoch()
+    _assert_agree(kernel, numpy)
+
+
+def test_live_changes_apply_to_the_kernels_like_to_numpy():
+    kernel, numpy = _train_both(SMALL, epochs=1)
+    changes = [
+        {"learning_rate": 0.1},
+        {"batch_size": 7},
+        {"optimizer": "adam"},
+        {"dropout": 0.25},
+        {"regularization": "l2", "regularization_rate": 0.01},
+        {"optimizer": "momentum", "dropout": 0.0},
+    ]
+    for change in changes:
+        assert kernel.configure(change) is numpy.configure(change) is False
+        kernel.step()
+        numpy.step()
+        kernel.epoch()
+        numpy.epoch()
+        _assert_agree(kernel, numpy)
+
+
+def test_a_rebuild_binds_the_kernels_to_the_new_network():
+    kernel, numpy = _train_both(SMALL, epochs=1)
+    for trainer in (kernel, numpy):
+        assert trainer.configure({"hidden": [4], "batch_norm": True}) is True
+        trainer.epoch()
+    assert kernel.kernels.network is kernel.network
+    _assert_agree(kernel, numpy)
+
+
+def test_early_stopping_restores_the_same_weights_on_both_paths():
+    config = {"dataset": "gauss", "noise": 0.5, "learning_rate": 0.3, "early_stopping": 2}
+    kernel, numpy = _pair(config)
+    while kernel.state == "ready" and kernel.epoch_count < 200:
+        kernel.epoch()
+        numpy.epoch()
+    assert kernel.state == numpy.state == "stopped"
+    _assert_agree(kernel, numpy)
+
+
+def test_divergence_is_a_state_on_the_kernels_too_without_warnings():
+    config = {"dataset": "plane", "problem": "regression", "activation": "linear"}
+    kernel = Trainer.from_config({**config, "learning_rate": 1})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(20):
+            kernel.epoch()
+        kernel.maps(8, 4)
+    assert kernel.state == "diverged"
+    assert math.isnan(kernel.step().batch_loss)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [SMALL, {**SMALL, "batch_norm": True, "activation": "gelu"}, {**SMALL, "hidden": []}],
+    ids=["plain", "batch_norm-gelu", "no-hidden-layer"],
+)
+def test_maps_match_numpy_in_float32(config):
+    kernel, numpy = _train_both(config, epochs=2)
+    ours, theirs = kernel.maps(24, 10), numpy.maps(24, 10)
+    assert ours.output.dtype == np.float32
+    assert ours.output.shape == theirs.output.shape == (24, 24)
+    np.testing.assert_allclose(ours.output, theirs.output, atol=1e-5)
+    assert len(ours.neurons) == len(theirs.neurons)
+    for mine, other in zip(ours.neurons, theirs.neurons, strict=True):
+        assert mine.shape == other.shape
+        np.testing.assert_allclose(mine, other, atol=1e-5)
+    np.testing.assert_array_equal(ours.features, theirs.features)
+
+
+def test_an_empty_test_set_scores_nan_on_both_paths():
+    points, labels = [[1, 1], [-1, -1], [2, 2], [-2, -2]], [1, -1, 1, -1]
+    config = {"dataset": "custom", "train_fraction": 0.9, "batch_size": 3}
+    kernel = Trainer.from_config(config, data=(points, labels))
+    numpy = Trainer.from_config(config, data=(points, labels), kernels=False)
+    assert len(kernel.X_test) == 0
+    for _ in range(3):
+        kernel.epoch()
+        numpy.epoch()
+    _assert_agree(kernel, numpy)
+    assert math.isnan(kernel.history[-1].test_loss)
+    assert kernel.history[-1].test_accuracy is None
+
+
+# --- coverage and fallback -------------------------------------------------------------
+
+
+def test_every_registered_activation_has_a_kernel():
+    assert set(fast_activations.CODES) == set(ACTIVATIONS)
+
+
+def test_an_activation_without_a_kernel_falls_back_to_numpy(monkeypatch):
+    monkeypatch.delitem(fast_activations.CODES, "sine")
+    trainer = Trainer.from_config({**SMALL, "activation": "sine"})
+    assert fast.unsupported(trainer.config) == "no kernel for activation 'sine'"
+    assert trainer.path == "numpy"
+    assert trainer.epoch() is not None
+    assert Trainer.from_config(SMALL).path == "kernel"
+
+
+def test_kernels_can_be_turned_off():
+    assert Trainer.from_config(SMALL, kernels=False).kernels is None
+
+
+def test_warm_up_compiles_everything_and_reports_the_time():
+    assert fast.warm_up() >= 0
