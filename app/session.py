@@ -119,11 +119,18 @@ class Session:
         except (ConfigError, MessageError) as exc:
             await self.report(exc.key, exc.message)
             return
+        except ValueError as exc:  # the engine refusing something the models let through
+            await self.report(GENERAL, str(exc))
+            return
         self._wake.set()
         if isinstance(message, Ack):
             return
-        cleared = {GENERAL} | (set(message.changes) if isinstance(message, Config) else set())
-        for key in sorted(cleared & self._shown_errors):
+        # A valid message clears its own error slot; a valid config, every config
+        # slot (the frame brings the controls back in line with the config).
+        stale = {GENERAL, message.slot}
+        if isinstance(message, Config):
+            stale |= set(ExperimentConfig.model_fields)
+        for key in sorted(stale & self._shown_errors):
             self._shown_errors.discard(key)
             await self._send(self.fragments.error(key))
         if self._banner_shown and self.trainer.state == READY:
@@ -132,7 +139,7 @@ class Session:
     async def report(self, key: str, message: str) -> None:
         """Show an error beside config control ``key``, or in the general slot."""
         if key not in ERROR_SLOTS:
-            key, message = GENERAL, message if key == GENERAL else f"{key}: {message}"
+            key, message = GENERAL, f"{key}: {message}"
         self._shown_errors.add(key)
         await self._send(self.fragments.error(key, message))
 

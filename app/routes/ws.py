@@ -69,13 +69,11 @@ async def training_stream(websocket: WebSocket) -> None:
                 await websocket.send_text(data)
 
     config, error = initial_config(websocket.query_params)
-    session = Session(
-        config,
-        state.fragments,
-        send,
-        max_fps=settings.max_frames_per_second,
-        compress=settings.compress_frames,
-    )
+    options = {"max_fps": settings.max_frames_per_second, "compress": settings.compress_frames}
+    try:
+        session = Session(config, state.fragments, send, **options)
+    except ConfigError as exc:  # valid on its own, yet no trainer can be built from it
+        session, error = Session(ExperimentConfig(), state.fragments, send, **options), exc
     state.sessions.add(session)
     pump = asyncio.create_task(session.run(), name="nnp-pump")
     pump.add_done_callback(lambda task: _pump_ended(task, websocket))

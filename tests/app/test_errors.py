@@ -104,6 +104,18 @@ def test_a_valid_change_clears_the_error_beside_its_control(tab):
     assert tab.frame().header["config"]["learning_rate"] == 0.1
 
 
+def test_any_valid_config_clears_the_errors_of_earlier_rejected_changes(tab):
+    tab.send("config", noise="9")
+    assert error_slot(tab.text())[0] == "noise"
+    tab.send("config", dataset="xor")
+    assert error_slot(tab.text()) == ("noise", "")
+    tab.frame()
+    tab.send("speed", epochs_per_frame="0")
+    assert error_slot(tab.text())[0] == "epochs_per_frame"
+    tab.send("speed", epochs_per_frame="2")
+    assert error_slot(tab.text()) == ("epochs_per_frame", "")
+
+
 def test_the_general_error_clears_on_the_next_valid_message(tab):
     tab.socket.send_text("{")
     assert error_slot(tab.text())[0] == "general"

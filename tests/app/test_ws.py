@@ -83,9 +83,13 @@ def test_a_network_without_hidden_layers_sends_no_neuron_maps(connect):
     assert "neurons" not in frame.raw
 
 
-def test_an_invalid_query_falls_back_to_the_defaults_and_says_why(connect):
-    tab = connect("learning_rate=50&dataset=spiral")
-    assert 'id="error-learning_rate"' in tab.text()
+@pytest.mark.parametrize(
+    ("query", "slot"),
+    [("learning_rate=50&dataset=spiral", "learning_rate"), ("dataset=custom", "dataset")],
+)
+def test_an_invalid_query_falls_back_to_the_defaults_and_says_why(connect, query, slot):
+    tab = connect(query)
+    assert f'id="error-{slot}"' in tab.text()
     assert tab.frame().header["config"]["dataset"] == "circle"
 
 
