@@ -1,12 +1,12 @@
 """The activations of ``engine/activations.py`` as float32 scalar kernels.
 
-numba cannot call through a dict of functions and still inline the call and
-vectorise the loop around it (nor cache code that takes functions as
-arguments), so the registry here maps each name to a small code, ``value`` and
-``slope`` switch on it for one number, and ``activate_row`` and ``slope_row``
-run one loop per code: with the code a constant inside each loop, the switch
-folds away and the loop vectorises, which a switch inside one shared loop
-does not.
+Each activation is a pair of scalar kernels, value and slope, mirroring
+``ACTIVATIONS[name].f`` and ``.df``. numba cannot call through a dict of
+functions and still inline the call and vectorise the loop around it (nor
+cache code that takes functions as arguments), so the registry maps each name
+to a small code, and ``activate_rows`` and ``slope_rows`` hold one loop per
+code: each loop calls one small function, which the compiler inlines and
+vectorises; a switch inside one shared loop would not vectorise.
 
 tanh (and with it sigmoid and GELU) is a rational approximation rather than
 libm's tanh, which numba calls once per element: the approximation vectorises
@@ -58,104 +58,128 @@ def tanh32(x):
 
 
 @kernel(inline="always")
-def sigmoid32(z):
+def tanh_slope(z):
+    t = tanh32(z)
+    return ONE - t * t
+
+
+@kernel(inline="always")
+def sigmoid(z):
     return HALF * (ONE + tanh32(HALF * z))
 
 
 @kernel(inline="always")
-def value(code, z):
-    """f(z) for one float32; mirrors ``ACTIVATIONS[name].f``."""
-    if code == TANH:
-        return tanh32(z)
-    if code == SIGMOID:
-        return sigmoid32(z)
-    if code == RELU:
-        return z if z > ZERO else ZERO
-    if code == LEAKY_RELU:
-        return z if z > ZERO else LEAKY * z
-    if code == ELU:
-        return z if z > ZERO else F32(math.expm1(z))
-    if code == GELU:
-        return HALF * z * (ONE + tanh32(GELU_C * (z + GELU_K * z * z * z)))
-    if code == SINE:
-        return F32(math.sin(z))
-    return z
+def sigmoid_slope(z):
+    s = sigmoid(z)
+    return s * (ONE - s)
 
 
 @kernel(inline="always")
-def slope(code, z):
-    """f'(z) for one float32; mirrors ``ACTIVATIONS[name].df``."""
-    if code == TANH:
-        t = tanh32(z)
-        return ONE - t * t
-    if code == SIGMOID:
-        s = sigmoid32(z)
-        return s * (ONE - s)
-    if code == RELU:
-        return ONE if z > ZERO else ZERO
-    if code == LEAKY_RELU:
-        return ONE if z > ZERO else LEAKY
-    if code == ELU:
-        return ONE if z > ZERO else F32(math.exp(z))
-    if code == GELU:
-        t = tanh32(GELU_C * (z + GELU_K * z * z * z))
-        du = GELU_C * (ONE + F32(3.0) * GELU_K * z * z)
-        return HALF * (ONE + t) + HALF * z * (ONE - t * t) * du
-    if code == SINE:
-        return F32(math.cos(z))
-    return ONE
+def relu(z):
+    return z if z > ZERO else ZERO
 
 
 @kernel(inline="always")
-def activate_row(code, z, h, n):
-    """h[:n] = f(z[:n]) along one unit's row."""
-    if code == TANH:
-        for i in range(n):
-            h[i] = value(TANH, z[i])
-    elif code == SIGMOID:
-        for i in range(n):
-            h[i] = value(SIGMOID, z[i])
-    elif code == RELU:
-        for i in range(n):
-            h[i] = value(RELU, z[i])
-    elif code == LEAKY_RELU:
-        for i in range(n):
-            h[i] = value(LEAKY_RELU, z[i])
-    elif code == ELU:
-        for i in range(n):
-            h[i] = value(ELU, z[i])
-    elif code == GELU:
-        for i in range(n):
-            h[i] = value(GELU, z[i])
-    elif code == SINE:
-        for i in range(n):
-            h[i] = value(SINE, z[i])
-    else:
-        for i in range(n):
-            h[i] = z[i]
+def relu_slope(z):
+    return ONE if z > ZERO else ZERO
 
 
 @kernel(inline="always")
-def slope_row(code, z, g, n):
-    """g[:n] *= f'(z[:n]) along one unit's row."""
-    if code == TANH:
-        for i in range(n):
-            g[i] *= slope(TANH, z[i])
-    elif code == SIGMOID:
-        for i in range(n):
-            g[i] *= slope(SIGMOID, z[i])
-    elif code == RELU:
-        for i in range(n):
-            g[i] *= slope(RELU, z[i])
-    elif code == LEAKY_RELU:
-        for i in range(n):
-            g[i] *= slope(LEAKY_RELU, z[i])
-    elif code == ELU:
-        for i in range(n):
-            g[i] *= slope(ELU, z[i])
-    elif code == GELU:
-        for i in range(n):
-            g[i] *= slope(GELU, z[i])
-    elif code == SINE:
-        for i in range(n):
-            g[i] *= slope(SINE, z[i])
+def leaky_relu(z):
+    return z if z > ZERO else LEAKY * z
+
+
+@kernel(inline="always")
+def leaky_relu_slope(z):
+    return ONE if z > ZERO else LEAKY
+
+
+@kernel(inline="always")
+def elu(z):
+    return z if z > ZERO else F32(math.expm1(z))
+
+
+@kernel(inline="always")
+def elu_slope(z):
+    return ONE if z > ZERO else F32(math.exp(z))
+
+
+@kernel(inline="always")
+def gelu(z):
+    return HALF * z * (ONE + tanh32(GELU_C * (z + GELU_K * z * z * z)))
+
+
+@kernel(inline="always")
+def gelu_slope(z):
+    t = tanh32(GELU_C * (z + GELU_K * z * z * z))
+    du = GELU_C * (ONE + F32(3.0) * GELU_K * z * z)
+    return HALF * (ONE + t) + HALF * z * (ONE - t * t) * du
+
+
+@kernel(inline="always")
+def sine(z):
+    return F32(math.sin(z))
+
+
+@kernel(inline="always")
+def sine_slope(z):
+    return F32(math.cos(z))
+
+
+@kernel
+def activate_rows(code, z, h, first, last, n):
+    """h = f(z) in rows first … last − 1, columns 0 … n − 1."""
+    for row in range(first, last):
+        zr, hr = z[row], h[row]
+        if code == TANH:
+            for i in range(n):
+                hr[i] = tanh32(zr[i])
+        elif code == SIGMOID:
+            for i in range(n):
+                hr[i] = sigmoid(zr[i])
+        elif code == RELU:
+            for i in range(n):
+                hr[i] = relu(zr[i])
+        elif code == LEAKY_RELU:
+            for i in range(n):
+                hr[i] = leaky_relu(zr[i])
+        elif code == ELU:
+            for i in range(n):
+                hr[i] = elu(zr[i])
+        elif code == GELU:
+            for i in range(n):
+                hr[i] = gelu(zr[i])
+        elif code == SINE:
+            for i in range(n):
+                hr[i] = sine(zr[i])
+        else:
+            for i in range(n):
+                hr[i] = zr[i]
+
+
+@kernel
+def slope_rows(code, z, g, first, last, n):
+    """g *= f'(z) in rows first … last − 1, columns 0 … n − 1."""
+    for row in range(first, last):
+        zr, gr = z[row], g[row]
+        if code == TANH:
+            for i in range(n):
+                gr[i] *= tanh_slope(zr[i])
+        elif code == SIGMOID:
+            for i in range(n):
+                gr[i] *= sigmoid_slope(zr[i])
+        elif code == RELU:
+            for i in range(n):
+                gr[i] *= relu_slope(zr[i])
+        elif code == LEAKY_RELU:
+            for i in range(n):
+                gr[i] *= leaky_relu_slope(zr[i])
+        elif code == ELU:
+            for i in range(n):
+                gr[i] *= elu_slope(zr[i])
+        elif code == GELU:
+            for i in range(n):
+                gr[i] *= gelu_slope(zr[i])
+        elif code == SINE:
+            for i in range(n):
+                gr[i] *= sine_slope(zr[i])

@@ -18,7 +18,7 @@ they go example by example, one dot product per unit.
 
 import math
 
-from engine.fast.activations import ONE, ZERO, activate_row, slope_row
+from engine.fast.activations import ONE, ZERO, activate_rows, slope_rows
 from engine.fast.jit import F32, kernel
 from engine.fast.layout import ACTIVATION, FAN_IN, FAN_OUT, GAMMA, ROW_IN, ROW_OUT, B, W
 from engine.network import BN_EPS, BN_MOMENTUM
@@ -150,9 +150,8 @@ def add_bias(params, layer, z, n):
 @kernel
 def activate(layer, z, h, n):
     """h = f(z) for the layer's units."""
-    for j in range(layer[FAN_OUT]):
-        row = layer[ROW_OUT] + j
-        activate_row(layer[ACTIVATION], z[row], h[row], n)
+    first = layer[ROW_OUT]
+    activate_rows(layer[ACTIVATION], z, h, first, first + layer[FAN_OUT], n)
 
 
 @kernel
@@ -185,9 +184,8 @@ def through_dropout(layer, mask, g, n):
 @kernel
 def through_activation(layer, z, g, n):
     """dz = delta · f'(z), in place in g."""
-    for j in range(layer[FAN_OUT]):
-        row = layer[ROW_OUT] + j
-        slope_row(layer[ACTIVATION], z[row], g[row], n)
+    first = layer[ROW_OUT]
+    slope_rows(layer[ACTIVATION], z, g, first, first + layer[FAN_OUT], n)
 
 
 @kernel
