@@ -19,13 +19,21 @@ What differs from NumPy: hidden computations are float32 (agreement to
 ~1e-5 relative, not bit for bit), maps come back as float32, and a network
 whose values overflow float32 (|x| > 3e38) is reported as diverged earlier
 than float64 would.
+
+Compiling takes seconds (the disk cache makes it once per install), so a
+server calls ``warm_up()`` in a thread at startup; trainers bound while it
+runs use NumPy rather than wait for the compiler, and take the kernels at
+their next reset or change of config.
 """
 
+import threading
 from time import perf_counter
+
+import numpy as np
 
 from engine.config import ExperimentConfig
 from engine.network import Network
-from engine.optimizers import OPTIMIZERS
+from engine.optimizers import OPTIMIZERS, SGD
 
 try:
     from engine.fast import activations, losses, optimizers
@@ -36,9 +44,13 @@ except ImportError as error:  # numba missing or broken on this platform: NumPy 
 else:
     UNAVAILABLE = None
 
+# Compilation is per process, so its state is too: set while warm_up() runs,
+# and once it has compiled (or loaded) every kernel.
+_warming, _compiled = threading.Event(), threading.Event()
+
 
 def unsupported(config: ExperimentConfig) -> str | None:
-    """Why the kernels cannot run this config, or None when they can."""
+    """Why the kernels cannot run this config now, or None when they can."""
     if Kernels is None:
         return UNAVAILABLE
     names = [config.activation, config.output_activation, *(config.layer_activations or [])]
@@ -51,6 +63,8 @@ def unsupported(config: ExperimentConfig) -> str | None:
         return f"no kernel for regularization {config.regularization!r}"
     if not optimizers.covers(OPTIMIZERS[config.optimizer](0)):
         return f"no kernel for optimizer {config.optimizer!r}"
+    if _warming.is_set() and not _compiled.is_set():
+        return "the kernels are still compiling (warm_up)"
     return None
 
 
@@ -67,11 +81,26 @@ def warm_up() -> float:
     numba compiles on first call, so a server calls this once at startup (in
     a thread) and no websocket's first frame waits for the compiler.
     """
-    from engine.trainer import Trainer  # the trainer imports this package
-
     began = perf_counter()
-    if Kernels is not None:
-        trainer = Trainer.from_config({"n_points": 20, "batch_size": 5, "hidden": [2]})
-        trainer.epoch()
-        trainer.maps(4, 2)
+    if Kernels is not None and not _compiled.is_set():
+        _warming.set()
+        try:
+            _call_every_kernel()
+        finally:
+            _compiled.set()
     return perf_counter() - began
+
+
+def _call_every_kernel() -> None:
+    """One small call of each entry point, with the argument types the trainer uses."""
+    from engine.snapshot import grid_inputs  # imports this package
+
+    config = ExperimentConfig(n_points=20, batch_size=5, hidden=[2])
+    network = Network(2, [2])
+    kernels = Kernels(network, config)
+    rng = np.random.default_rng(0)
+    inputs, targets = rng.uniform(-1, 1, (10, 2)), np.ones(10)
+    data, test = (inputs, targets, rng.permutation(10)), (inputs, targets)
+    kernels.train(data, test, 0, 2, config, SGD(network.params.size), rng, 0.0)
+    kernels.measure(test, test, 0.0)
+    kernels.activations(grid_inputs(2, ("x1", "x2")))

@@ -80,7 +80,8 @@ def weighted_sum(params, layer, h, z, n):
         return
     for j in range(fan_out):
         zj = z[layer[ROW_OUT] + j]
-        zj[:n] = ZERO
+        for i in range(n):
+            zj[i] = ZERO
         fours = fan_in - fan_in % 4
         for k in range(0, fours, 4):
             _add_products(
@@ -258,7 +259,8 @@ def input_gradient(params, layer, g, n):
         return
     for k in range(fan_in):
         gk = g[layer[ROW_IN] + k]
-        gk[:n] = ZERO
+        for i in range(n):
+            gk[i] = ZERO
         fours = fan_out - fan_out % 4
         for j in range(0, fours, 4):
             _add_products(

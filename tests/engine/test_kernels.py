@@ -17,6 +17,7 @@ import pytest
 from engine import Trainer, fast
 from engine.activations import ACTIVATIONS
 from engine.fast import activations as fast_activations
+from engine.fast import training
 from engine.fast.activations import tanh32
 from engine.fast.layers import SMALL_BATCH
 from engine.weights import set_bias, set_weight
@@ -301,5 +302,18 @@ def test_kernels_can_be_turned_off():
     assert Trainer.from_config(SMALL, kernels=False).kernels is None
 
 
-def test_warm_up_compiles_everything_and_reports_the_time():
+def test_after_warm_up_no_config_makes_the_compiler_run_again():
     assert fast.warm_up() >= 0
+    entries = (training.train_batches, training.measure_both, training.evaluate_units)
+    compiled = [len(entry.overloads) for entry in entries]
+    for config in [
+        {},
+        {"dropout": 0.2, "batch_norm": True, "optimizer": "adam", "batch_size": 1},
+        {"dataset": "plane", "problem": "regression", "regularization": "l1"},
+        {"loss": "cross_entropy", "optimizer": "rmsprop", "features": ["x1", "r"]},
+    ]:
+        trainer = Trainer.from_config({**config, "regularization_rate": 0.01})
+        trainer.step()
+        trainer.epoch()
+        trainer.maps(48, 20)
+    assert [len(entry.overloads) for entry in entries] == compiled
