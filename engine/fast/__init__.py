@@ -38,9 +38,9 @@ from engine.optimizers import OPTIMIZERS, SGD
 try:
     from engine.fast import activations, losses, optimizers
     from engine.fast.kernels import Kernels
-except ImportError as error:  # numba missing or broken on this platform: NumPy it is
+except Exception as error:  # numba missing, or broken on this platform: NumPy it is
     Kernels = None
-    UNAVAILABLE = f"numba cannot be imported ({error})"
+    UNAVAILABLE = f"the kernels cannot be set up ({type(error).__name__}: {error})"
 else:
     UNAVAILABLE = None
 
