@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocketState
 
 from app.protocol import GENERAL, Ack, Message, MessageError, parse_message
 from app.session import Session
@@ -25,8 +26,8 @@ log = logging.getLogger(__name__)
 FULL_CLOSE = 1013  # "try again later"
 SERVER_FULL = "The server is full: every training slot is in use. Try again in a few minutes."
 IDLE = "This tab was idle for {minutes:g} minutes and has been disconnected. Reload to continue."
-# How a closing or closed socket shows up when we write to it.
-GONE = (WebSocketDisconnect, OSError, RuntimeError)
+# How a closed socket shows up when we read or write it.
+GONE = (WebSocketDisconnect, OSError)
 
 
 class RateLimit:
@@ -63,6 +64,8 @@ async def training_stream(websocket: WebSocket) -> None:
 
     async def send(data: str | bytes) -> None:
         async with lock:
+            if websocket.application_state != WebSocketState.CONNECTED:
+                raise WebSocketDisconnect(1000)  # we closed it (idle, error): stop sending
             if isinstance(data, bytes):
                 await websocket.send_bytes(data)
             else:
@@ -96,6 +99,7 @@ def _pump_ended(task: asyncio.Task[None], websocket: WebSocket) -> None:
         return
     log.error("session pump failed", exc_info=task.exception())
     closing = asyncio.ensure_future(websocket.close(code=1011, reason="internal error"))
+    # Read the outcome (the tab may be gone already), so asyncio has nothing to warn of.
     closing.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 

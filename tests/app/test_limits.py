@@ -7,6 +7,7 @@ import weakref
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
+from app.session import Session
 from app.settings import Settings
 
 FAST = {"max_frames_per_second": 1000.0}
@@ -68,3 +69,16 @@ def test_closed_tabs_leave_no_task_and_no_session_behind(app, client, connect):
     assert not app.state.sessions
     gc.collect()
     assert all(ref() is None for ref in sessions)
+
+
+def test_a_failing_session_is_logged_and_its_tab_closed_with_an_internal_error(
+    client, monkeypatch, caplog
+):
+    def broken(self):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Session, "_frame", broken)
+    with client.websocket_connect("/ws") as socket, pytest.raises(WebSocketDisconnect) as closed:
+        socket.receive_bytes()
+    assert closed.value.code == 1011
+    assert "session pump failed" in caplog.text and "boom" in caplog.text
