@@ -116,7 +116,8 @@ class Kernels:
         masks = self.network.last_masks
         if rate > 0 or (masks and masks[0] is not None):  # all set or all cleared
             self._keep_last_masks(uniforms, rate, start, done, batch_size, len(order))
-        return done, batch_loss, finite, (self._scores.tolist() if ends_pass and finite else None)
+        scores = tuple(self._scores.tolist()) if ends_pass and finite else None
+        return done, batch_loss, finite, scores
 
     def _keep_last_masks(
         self, uniforms: Array, rate: float, start: int, done: int, batch_size: int, n: int

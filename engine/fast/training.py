@@ -29,11 +29,11 @@ def train_batches(
     params, grads, layers, running, units, inv_std, batch_targets,
     loss, dropout, uniforms, penalty, penalty_rate,
     optimizer, lr, first, second, hyper, t,
-    test_inputs, test_targets, threshold, score, scores,
+    test_inputs, test_targets, threshold, then_measure, scores,
 ):  # fmt: skip
     """Train on up to ``n_batches`` mini-batches of ``order`` from ``start``, stopping
     after the first whose loss or parameters are not finite; mirrors
-    ``Trainer._train_batch`` step by step. With ``score``, then measure both
+    ``Trainer._train_batch`` step by step. With ``then_measure``, measure both
     sets into ``scores`` (``measure_both``; in the units' first two buffers,
     which must hold either set) to save the trainer a second call at the end
     of a pass.
@@ -60,7 +60,7 @@ def train_batches(
         update(optimizer, params, grads, lr, first, second, hyper, t + s + 1)
         if not (math.isfinite(batch_loss) and all_finite(params)):
             return s + 1, batch_loss, False
-    if score:
+    if then_measure:
         scores[:] = measure_both(
             inputs, targets, test_inputs, test_targets,
             params, layers, running, z, h, loss, threshold,
