@@ -66,6 +66,7 @@ VARIANTS = {
     "dropout+bn+adam": {"dropout": 0.2, "batch_norm": True, "optimizer": "adam"},
 }
 BATCH_SIZES = (1, 10, 30, 250)
+ROWS = [f"epoch_bs{size}" for size in BATCH_SIZES] + ["loss500", "grid", "frame"]
 # TensorFlow Playground's nn.ts in node on one core of this machine class (issue 3):
 # µs per epoch at batch sizes 1 / 10 / 30 / 250, and ms for the 100×100 grid.
 REFERENCE = {
@@ -89,35 +90,52 @@ CLOCKS = {"cpu": time.thread_time, "wall": time.perf_counter}
 clock = CLOCKS["cpu"]
 
 
-def median_time(run: Callable[[], object], budget: float, samples: int) -> float:
-    """Median seconds per call of ``run``: ``samples`` samples of ~budget/samples each.
+class Cell:
+    """One timed cell: a call, how many calls make a sample, and the samples so far."""
 
-    The garbage collector is off while timing, as in ``timeit``: a trainer's
-    history grows by one record per epoch, and full collections walking tens
-    of thousands of records would time the benchmark rather than the engine.
+    def __init__(self, run: Callable[[], object], path: str, scale: float) -> None:
+        self.run, self.path, self.scale = run, path, scale  # scale: seconds → the row's unit
+        self.calls, self.times = 1, []
+
+    def calibrate(self, sample_seconds: float) -> None:
+        self.run()
+        began = clock()
+        for _ in range(10):
+            self.run()
+        once = max((clock() - began) / 10, 1e-7)
+        self.calls = max(1, int(sample_seconds / once))
+
+    def sample(self) -> None:
+        began = clock()
+        for _ in range(self.calls):
+            self.run()
+        self.times.append((clock() - began) / self.calls)
+
+    @property
+    def value(self) -> float:
+        return statistics.median(self.times) * self.scale
+
+
+def time_cells(cells: dict, budget: float, samples: int) -> None:
+    """Sample every cell in turn, round after round, then keep each cell's median.
+
+    Rounds spread each cell's samples over the whole run, so a burst of load
+    from other processes on a shared machine touches every cell a little
+    rather than a few cells a lot. The garbage collector is off while timing,
+    as in ``timeit``: a trainer's history grows by one record per epoch, and
+    full collections walking those records would time the benchmark rather
+    than the engine.
     """
+    for cell in cells.values():
+        cell.calibrate(budget / samples)
     gc.collect()
     gc.disable()
     try:
-        return _median_time(run, budget, samples)
+        for _ in range(samples):
+            for cell in cells.values():
+                cell.sample()
     finally:
         gc.enable()
-
-
-def _median_time(run: Callable[[], object], budget: float, samples: int) -> float:
-    run()
-    began = clock()
-    for _ in range(10):
-        run()
-    once = max((clock() - began) / 10, 1e-7)
-    calls = max(1, int(budget / samples / once))
-    times = []
-    for _ in range(samples):
-        began = clock()
-        for _ in range(calls):
-            run()
-        times.append((clock() - began) / calls)
-    return statistics.median(times)
 
 
 def trainer(arch: str, variant: str, batch_size: int, kernels: bool) -> Trainer:
@@ -136,31 +154,41 @@ def epoch_of(t: Trainer) -> Callable[[], object]:
     return run
 
 
-def measure_rows(arch: str, variant: str, kernels: bool, budget: float, samples: int) -> dict:
-    """{row: (value in its unit, path)} for one network, variant and code path."""
-    rows = {}
+def cells_of(arch: str, variant: str, kernels: bool) -> dict[str, Cell]:
+    """{row: cell} for one network, variant and code path."""
+    cells = {}
     for size in BATCH_SIZES:
         t = trainer(arch, variant, size, kernels)
-        rows[f"epoch_bs{size}"] = (median_time(epoch_of(t), budget, samples) * 1e6, t.path)
+        cells[f"epoch_bs{size}"] = Cell(epoch_of(t), t.path, 1e6)
     t = trainer(arch, variant, 10, kernels)
-    rows["loss500"] = (median_time(t.evaluate, budget, samples) * 1e6, t.path)
-    rows["grid"] = (median_time(lambda: t.snapshot(100), budget, samples) * 1e3, t.path)
+    cells["loss500"] = Cell(t.evaluate, t.path, 1e6)
+    cells["grid"] = Cell(lambda: t.snapshot(100), t.path, 1e3)
+    frame = trainer(arch, variant, 10, kernels)
 
-    def frame() -> None:
-        epoch_of(t)()
-        t.maps(48, 20)
+    def one_frame() -> None:
+        epoch_of(frame)()
+        frame.maps(48, 20)
 
-    rows["frame"] = (median_time(frame, budget, samples) * 1e3, t.path)
-    return rows
+    cells["frame"] = Cell(one_frame, frame.path, 1e3)
+    return cells
 
 
 def benchmark(numpy: bool, budget: float, samples: int, networks: str) -> list[dict]:
+    paths = (True, False) if numpy else (True,)
+    cells = {
+        (variant, arch, kernels, row): cell
+        for variant in VARIANTS
+        for arch in networks
+        for kernels in paths
+        for row, cell in cells_of(arch, variant, kernels).items()
+    }
+    time_cells(cells, budget, samples)
     results = []
     for variant in VARIANTS:
         for arch in networks:
-            ours = measure_rows(arch, variant, True, budget, samples)
-            plain = measure_rows(arch, variant, False, budget, samples) if numpy else {}
-            for row, (value, path) in ours.items():
+            for row in ROWS:
+                ours = cells[variant, arch, True, row]
+                value, path = ours.value, ours.path
                 reference = REFERENCE[arch].get(row) if variant == "reference" else None
                 entry = {
                     "network": arch,
@@ -173,11 +201,10 @@ def benchmark(numpy: bool, budget: float, samples: int, networks: str) -> list[d
                     "speedup": round(reference / value, 2) if reference else None,
                     "target_speedup": TARGETS.get(row) if reference else None,
                 }
-                if row in plain:
-                    entry["numpy"] = round(plain[row][0], 2)
-                    entry["numpy_speedup"] = (
-                        round(reference / plain[row][0], 2) if reference else None
-                    )
+                if numpy:
+                    plain = cells[variant, arch, False, row].value
+                    entry["numpy"] = round(plain, 2)
+                    entry["numpy_speedup"] = round(reference / plain, 2) if reference else None
                 results.append(entry)
     return results
 
