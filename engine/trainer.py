@@ -182,20 +182,23 @@ class Trainer:
 
     def step(self) -> StepResult:
         """Train on the next mini-batch; finishing a pass closes the epoch."""
-        return self._advance(1)
+        return self._result(self._advance(1))
 
     def steps(self, n_batches: int) -> StepResult:
         """Train on up to ``n_batches`` mini-batches, stopping where the pass ends
         (one compiled call: how a caller slices long work into short runs)."""
-        return self._advance(max(1, min(n_batches, self._batches_left())))
+        return self._result(self._advance(max(1, min(n_batches, self._batches_left()))))
 
-    def _advance(self, n_batches: int) -> StepResult:
+    def _result(self, batch_loss: float) -> StepResult:
+        return StepResult(self.step_count, self.epoch_count, batch_loss, self.state)
+
+    def _advance(self, n_batches: int) -> float:
         """Train on up to ``n_batches`` mini-batches of the current pass, stopping at
         the first whose loss or weights are not finite; finishing the pass closes
-        the epoch.
+        the epoch. Returns the last batch's loss (NaN when not ready to train).
         """
         if self.state != READY:
-            return StepResult(self.step_count, self.epoch_count, float("nan"), self.state)
+            return float("nan")
         done, batch_loss, finite, scores = self._train_batches(n_batches)
         self.step_count += done
         self._position = min(self._position + done * self.config.batch_size, len(self._order))
@@ -204,7 +207,7 @@ class Trainer:
             self.diverged_epoch = self.epoch_count
         elif self._position >= len(self._order):
             self._end_epoch(scores)
-        return StepResult(self.step_count, self.epoch_count, float(batch_loss), self.state)
+        return float(batch_loss)
 
     def _train_batches(self, n_batches: int) -> tuple[int, float, bool, Scores | None]:
         """(batches done, the last one's loss, whether all stayed finite, and the
