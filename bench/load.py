@@ -112,6 +112,13 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / TICKS
 
 
+def busy_seconds() -> float:
+    """CPU time the whole machine spent busy (all processes, all cores), from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / TICKS
+
+
 def process_tree(root: int) -> list[int]:
     """The process and all its descendants (uvicorn's supervisor and workers)."""
     children: dict[int, list[int]] = {}
@@ -182,13 +189,16 @@ def run_stage(args, base: str, pids: list[int], count: int) -> dict[str, float]:
     for proc in procs:
         proc.start()
     time.sleep(max(0.0, start - time.monotonic()))
-    cpu_before, wall_before = cpu_seconds(pids), time.monotonic()
+    cpu_before, busy_before, wall_before = cpu_seconds(pids), busy_seconds(), time.monotonic()
     time.sleep(args.seconds)
-    cpu_after, wall_after = cpu_seconds(pids), time.monotonic()
+    cpu_after, busy_after, wall_after = cpu_seconds(pids), busy_seconds(), time.monotonic()
     results = [queue.get() for _ in procs]
     for proc in procs:
         proc.join()
     stats = [s for batch, _ in results for s in batch]
+    wall = wall_after - wall_before
+    server_cores = (cpu_after - cpu_before) / wall
+    client_cores = sum(cores for _, cores in results)
     fps = [s.frames / args.seconds for s in stats]
     latencies = [x * 1000 for s in stats for x in s.latencies]
     return {
@@ -197,8 +207,11 @@ def run_stage(args, base: str, pids: list[int], count: int) -> dict[str, float]:
         "fps_p5": percentile(fps, 5),
         "kb_per_s": statistics.median(s.bytes / args.seconds / 1000 for s in stats),
         "bytes_per_frame": sum(s.bytes for s in stats) / max(1, sum(s.frames for s in stats)),
-        "server_cores": (cpu_after - cpu_before) / (wall_after - wall_before),
-        "client_cores": sum(cores for _, cores in results),
+        "server_cores": server_cores,
+        "server_ms_per_frame": 1000 * server_cores / max(1e-9, sum(fps)),
+        "client_cores": client_cores,
+        # Everything else the box ran meanwhile (other users of the shared machine).
+        "other_cores": (busy_after - busy_before) / wall - server_cores - client_cores,
         "latency_p50": percentile(latencies, 50),
         "latency_p95": percentile(latencies, 95),
         "changes": len(latencies),
@@ -229,8 +242,8 @@ def main() -> None:
         f"# {args.seconds:g} s per stage after {args.warmup:g} s warm-up, {args.procs} client procs"
     )
     header = (
-        "clients  fps_med  fps_p5  KB/s/client  B/frame  server_cores  client_cores"
-        "  lat_p50_ms  lat_p95_ms  changes  failed"
+        "clients  fps_med  fps_p5  KB/s/client  B/frame  server_cores  ms/frame  client_cores"
+        "  other_cores  lat_p50_ms  lat_p95_ms  changes  failed"
     )
     print(header)
     rows = []
@@ -241,7 +254,9 @@ def main() -> None:
             print(
                 f"{row['clients']:7d}  {row['fps_median']:7.1f}  {row['fps_p5']:6.1f}"
                 f"  {row['kb_per_s']:11.1f}  {row['bytes_per_frame']:7.0f}"
-                f"  {row['server_cores']:12.2f}  {row['client_cores']:12.2f}"
+                f"  {row['server_cores']:12.2f}  {row['server_ms_per_frame']:8.2f}"
+                f"  {row['client_cores']:12.2f}"
+                f"  {row['other_cores']:11.2f}"
                 f"  {row['latency_p50']:10.0f}  {row['latency_p95']:10.0f}"
                 f"  {row['changes']:7d}  {row['failed']:6d}",
                 flush=True,
