@@ -229,7 +229,11 @@ class Session:
         """Wait for the ack, then for a reason to send (owed, or playing), then the rate."""
         while True:
             self._wake.clear()
-            wants = self._owed or (self.playing and self.trainer.state == READY)
+            wants = (
+                self._owed
+                or self._step_unit is not None  # a step that arrived while a frame trained
+                or (self.playing and self.trainer.state == READY)
+            )
             if self.unacked is None and wants:
                 delay = self._last_frame_at + self._min_interval - time.monotonic()
                 if delay <= 0:

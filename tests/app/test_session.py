@@ -158,6 +158,27 @@ def test_a_reset_during_long_work_stops_it_and_sends_the_fresh_network():
     run(scenario)
 
 
+def test_a_step_during_long_play_work_pauses_and_still_steps():
+    async def scenario(start):
+        tab = start(LONG_EPOCHS)
+        await settle()
+        await tab.message("speed", epochs_per_frame=100)
+        await tab.message("play")
+        await tab.ack()
+        for _ in range(3):
+            await asyncio.sleep(0)
+        await tab.message("step", unit="batch")
+        while len(tab.frames) < 2:  # the play frame, cut short
+            await asyncio.sleep(0)
+        steps = tab.session.trainer.step_count
+        await tab.ack()
+        await settle()
+        assert len(tab.frames) == 3 and tab.session.trainer.step_count == steps + 1
+        assert tab.session.playing is False
+
+    run(scenario)
+
+
 DIVERGING = {"problem": "regression", "dataset": "plane", "activation": "linear",
              "learning_rate": 3}  # fmt: skip
 
