@@ -28,13 +28,13 @@ def number(value: float | None) -> float | None:
     return float(f"{value:.6g}")
 
 
-def json_array(values: np.ndarray) -> list[Any]:
-    """Nested lists, rounded, with None where a value is not finite."""
-    rounded = np.round(values, DECIMALS)
-    finite = np.isfinite(rounded)
-    if finite.all():
+def json_array(values: np.ndarray, finite: bool = False) -> list[Any]:
+    """Nested lists, rounded, with None where a value is not finite (``finite``: the
+    caller knows every value is, and the check is skipped)."""
+    rounded = values.round(DECIMALS)
+    if finite:
         return rounded.tolist()
-    return np.where(finite, rounded, None).tolist()
+    return np.where(np.isfinite(rounded), rounded, None).tolist()
 
 
 def output_range(config: ExperimentConfig) -> tuple[float, float]:
@@ -63,12 +63,13 @@ def history(records: Sequence[EpochRecord]) -> dict[str, list[Any]]:
 def network(trainer: Trainer) -> dict[str, Any]:
     """Sizes, features and every weight and bias, for the network diagram."""
     net = trainer.network
+    finite = bool(np.isfinite(net.params).all())  # one check for every layer
     return {
         "sizes": net.sizes,
         "features": trainer.config.features,
         "activation": trainer.config.activation,
-        "weights": [json_array(layer.W) for layer in net.layers],
-        "biases": [json_array(layer.b) for layer in net.layers],
+        "weights": [json_array(layer.W, finite) for layer in net.layers],
+        "biases": [json_array(layer.b, finite) for layer in net.layers],
     }
 
 

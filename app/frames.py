@@ -26,6 +26,8 @@ BOUND = 1e6  # a map's range is clipped to ±BOUND (a diverged network's values 
 
 Array = np.ndarray
 Range = tuple[float, float]
+# The dtypes a frame carries, by name (a dict lookup: ``dtype.name`` is slow).
+DTYPE_NAMES = {np.dtype(np.uint8): "uint8", np.dtype(np.float32): "float32"}
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class FrameArray:
     def entry(self, offset: int) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "name": self.name,
-            "dtype": self.data.dtype.name,
+            "dtype": DTYPE_NAMES[self.data.dtype],
             "shape": list(self.data.shape),
             "offset": offset,
         }
@@ -59,6 +61,8 @@ def quantize(values: Array, lo: Array | float, hi: Array | float) -> Array:
     """
     span = np.subtract(hi, lo, dtype=float)
     scale = np.divide(LEVELS - 1, span, out=np.zeros_like(span), where=span > 0)
+    if scale.ndim == 0:
+        scale = float(scale)  # a Python float keeps float32 maps in float32: half the work
     with np.errstate(invalid="ignore", over="ignore"):  # a diverged network's inf and NaN
         steps = (values - lo) * scale
     np.rint(steps, out=steps)
@@ -91,9 +95,17 @@ def float_array(name: str, values: Array) -> FrameArray:
 
 
 def encode_frame(header: dict[str, Any], arrays: Sequence[FrameArray], compress: bool) -> bytes:
-    """The frame's bytes; ``header`` gains the ``arrays`` table and ``compressed``."""
-    table, chunks, offset = [], [], 0
+    """The frame's bytes; ``header`` gains the ``arrays`` table and ``compressed``.
+
+    Arrays that share their data (the same object) share their bytes: the later
+    entry points at the earlier one's offset.
+    """
+    table, chunks, offset, placed = [], [], 0, {}
     for array in arrays:
+        if id(array.data) in placed:
+            table.append(array.entry(placed[id(array.data)]))
+            continue
+        placed[id(array.data)] = offset
         table.append(array.entry(offset))
         raw = array.data.tobytes()
         padding = -len(raw) % ALIGN

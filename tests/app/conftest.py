@@ -43,14 +43,16 @@ def read_frame(data: bytes) -> Frame:
     section = data[9 + length :]
     if header.get("compressed"):
         section = zlib.decompress(section)
-    raw, values, end = {}, {}, 0
+    raw, values, end, starts = {}, {}, 0, set()
     for entry in header["arrays"]:
         dtype = np.dtype(entry["dtype"])
         count = int(np.prod(entry["shape"]))
         offset = entry["offset"]
-        assert offset >= end and offset % 4 == 0, entry
-        end = offset + count * dtype.itemsize
-        assert end <= len(section), entry
+        # Back to back in order, or sharing an earlier array's bytes exactly.
+        assert (offset >= end or offset in starts) and offset % 4 == 0, entry
+        starts.add(offset)
+        end = max(end, offset + count * dtype.itemsize)
+        assert offset + count * dtype.itemsize <= len(section), entry
         array = np.frombuffer(section, dtype, count, offset).reshape(entry["shape"])
         raw[entry["name"]] = array
         if dtype == np.uint8:

@@ -69,6 +69,16 @@ def test_compressed_and_plain_frames_carry_the_same_arrays(frame_reader):
     np.testing.assert_array_equal(plain_frame.raw["output"], packed_frame.raw["output"])
 
 
+def test_an_array_given_twice_is_stored_once(frame_reader):
+    output = map_array("output", np.linspace(-1, 1, 2304).reshape(48, 48), (-1.0, 1.0))
+    twin = FrameArray("representation_output", output.data, range=output.range)
+    data = encode_frame({"type": "frame"}, [output, twin], compress=False)
+    frame = frame_reader(data)
+    assert [e["offset"] for e in frame.header["arrays"]] == [0, 0]
+    np.testing.assert_array_equal(frame.raw["representation_output"], frame.raw["output"])
+    assert len(data) < 9 + 2 * 2304
+
+
 def test_the_header_is_strict_json():
     with pytest.raises(ValueError):
         encode_frame({"type": "frame", "loss": float("nan")}, [], compress=False)
