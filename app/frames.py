@@ -85,7 +85,8 @@ def stacked_map_array(name: str, stack: Array) -> FrameArray:
     # fmin/fmax skip NaN and clip inf: the bounds are finite, as JSON needs. Rounded
     # bounds keep the header short, and the codes are made with the same values.
     bounds = np.stack([np.fmin.reduce(flat, axis=1), np.fmax.reduce(flat, axis=1)], axis=1)
-    bounds = np.round(np.fmax(np.fmin(bounds, BOUND), -BOUND), 4)
+    # float64 before rounding, or float32 maps would print as -0.961899995803833.
+    bounds = np.round(np.fmax(np.fmin(bounds.astype(float), BOUND), -BOUND), 4)
     codes = quantize(flat, bounds[:, :1], bounds[:, 1:])
     return FrameArray(name, codes.reshape(stack.shape), ranges=bounds.tolist())
 

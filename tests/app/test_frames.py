@@ -69,6 +69,11 @@ def test_compressed_and_plain_frames_carry_the_same_arrays(frame_reader):
     np.testing.assert_array_equal(plain_frame.raw["output"], packed_frame.raw["output"])
 
 
+def test_float32_maps_get_short_ranges():
+    array = stacked_map_array("neurons", np.full((1, 2, 2), 0.1, dtype=np.float32))
+    assert array.ranges == [[0.1, 0.1]]
+
+
 def test_an_array_given_twice_is_stored_once(frame_reader):
     output = map_array("output", np.linspace(-1, 1, 2304).reshape(48, 48), (-1.0, 1.0))
     twin = FrameArray("representation_output", output.data, range=output.range)
