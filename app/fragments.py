@@ -1,11 +1,17 @@
-"""The HTML fragments sent over the websocket for htmx to swap in out of band.
+"""The HTML fragments sent over the websocket for htmx to swap in out of band,
+and the words of the banner when training stops by itself.
 
-Each renders one partial that the page also includes (empty), so the markup
-has one source: ``_error.html`` beside a control, ``_banner.html`` above the
-plot.
+Each fragment renders one partial that the page also includes (empty), so the
+markup has one source: ``_error.html`` beside a control, ``_banner.html`` above
+the plot.
 """
 
+import math
+from collections.abc import Callable
+
 from jinja2 import Environment
+
+from engine.trainer import DIVERGED, STOPPED, Trainer
 
 BANNER_LEVELS = ("info", "warning", "error")
 
@@ -26,3 +32,42 @@ class Fragments:
         if level not in BANNER_LEVELS:
             raise ValueError(f"banner level must be one of {BANNER_LEVELS}; got {level!r}")
         return self._banner.render(level=level, text=text).strip()
+
+
+def _divergence(trainer: Trainer) -> str:
+    config = trainer.config
+    rate = config.learning_rate
+    advice = f"Lower the learning rate (now {rate:g}) to {_round_down(rate / 10):g} or less"
+    if config.regularization != "none" and config.regularization_rate * rate > 1:
+        advice += f", or the regularization rate (now {config.regularization_rate:g})"
+    return (
+        f"Training diverged at epoch {trainer.diverged_epoch}: the loss became infinite "
+        f"or NaN. {advice}, then press Reset."
+    )
+
+
+def _early_stop(trainer: Trainer) -> str:
+    patience = trainer.config.early_stopping
+    return (
+        f"Early stopping at epoch {trainer.epoch_count}: the test loss has not improved for "
+        f"{patience} epochs, so the best weights are back. Press Reset to train again."
+    )
+
+
+# The banner for each state a trainer stops in by itself: (level, text).
+NOTICES: dict[str, tuple[str, Callable[[Trainer], str]]] = {
+    DIVERGED: ("error", _divergence),
+    STOPPED: ("info", _early_stop),
+}
+
+
+def notice(trainer: Trainer) -> tuple[str, str]:
+    """The banner's level and text for a diverged or early-stopped trainer."""
+    level, text = NOTICES[trainer.state]
+    return level, text(trainer)
+
+
+def _round_down(value: float) -> float:
+    """The largest 1·10ᵏ or 3·10ᵏ not above ``value``: a learning rate worth typing."""
+    power = 10.0 ** math.floor(math.log10(value) + 1e-9)  # 1e-9: 0.3 / 0.1 is not quite 3
+    return 3 * power if value >= 3 * power * (1 - 1e-9) else power

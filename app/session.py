@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app import frame_content as content
-from app.fragments import Fragments
+from app.fragments import Fragments, notice
 from app.frames import encode_frame
 from app.protocol import (
     ERROR_SLOTS,
@@ -36,7 +36,7 @@ from app.protocol import (
     View,
 )
 from engine.config import ConfigError, ExperimentConfig
-from engine.trainer import DIVERGED, READY, STOPPED, Trainer
+from engine.trainer import READY, Trainer
 from engine.weights import set_bias, set_weight
 
 OUTPUT_RESOLUTION = 48  # the decision boundary: smooth enough once Plotly interpolates
@@ -293,8 +293,7 @@ class Session:
             return
         self.playing = False
         if not self._banner_shown:
-            level = "error" if state == DIVERGED else "info"
-            await self.send_banner(level, NOTICES[state](self.trainer))
+            await self.send_banner(*notice(self.trainer))
 
     # The frame
 
@@ -344,32 +343,3 @@ class Session:
         if self._at_record:
             return trainer.history[-1] if trainer.history else None
         return trainer.evaluate()
-
-
-def _divergence(trainer: Trainer) -> str:
-    config = trainer.config
-    rate = config.learning_rate
-    advice = f"Lower the learning rate (now {rate:g}) to {_round_down(rate / 10):g} or less"
-    if config.regularization != "none" and config.regularization_rate * rate > 1:
-        advice += f", or the regularization rate (now {config.regularization_rate:g})"
-    return (
-        f"Training diverged at epoch {trainer.diverged_epoch}: the loss became infinite "
-        f"or NaN. {advice}, then press Reset."
-    )
-
-
-def _early_stop(trainer: Trainer) -> str:
-    patience = trainer.config.early_stopping
-    return (
-        f"Early stopping at epoch {trainer.epoch_count}: the test loss has not improved for "
-        f"{patience} epochs, so the best weights are back. Press Reset to train again."
-    )
-
-
-NOTICES: dict[str, Callable[[Trainer], str]] = {DIVERGED: _divergence, STOPPED: _early_stop}
-
-
-def _round_down(value: float) -> float:
-    """The largest 1·10ᵏ or 3·10ᵏ not above ``value``: a learning rate worth typing."""
-    power = 10.0 ** math.floor(math.log10(value) + 1e-9)  # 1e-9: 0.3 / 0.1 is not quite 3
-    return 3 * power if value >= 3 * power * (1 - 1e-9) else power

@@ -9,9 +9,9 @@ import time
 import pytest
 from fastapi.templating import Jinja2Templates
 
-from app.fragments import Fragments
+from app.fragments import Fragments, notice
 from app.protocol import parse_message
-from app.session import NOTICES, Session
+from app.session import Session
 from app.settings import Settings
 from engine.config import ExperimentConfig
 
@@ -219,9 +219,10 @@ def test_a_diverging_network_pauses_and_the_banner_says_what_to_change():
                                               (0.5, "to 0.03 or less")])  # fmt: skip
 def test_divergence_advice_names_a_round_smaller_learning_rate(rate, advice):
     recorder = Recorder({"learning_rate": rate})
-    recorder.session.trainer.diverged_epoch = 4
-    text = NOTICES["diverged"](recorder.session.trainer)
-    assert "diverged at epoch 4" in text and advice in text
+    trainer = recorder.session.trainer
+    trainer.state, trainer.diverged_epoch = "diverged", 4
+    level, text = notice(trainer)
+    assert level == "error" and "diverged at epoch 4" in text and advice in text
 
 
 def test_early_stopping_pauses_with_an_info_banner():
