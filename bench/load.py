@@ -137,7 +137,7 @@ def process_tree(root: int) -> list[int]:
     return tree
 
 
-def start_server(workers: int) -> tuple[subprocess.Popen, str]:
+def start_server(workers: int, extra: list[str]) -> tuple[subprocess.Popen, str]:
     # Compile the engine's kernels into numba's disk cache first, so the workers
     # load them instead of compiling while the clock runs.
     subprocess.run([sys.executable, "-c", "from engine.fast import warm_up; warm_up()"], check=True)
@@ -150,6 +150,7 @@ def start_server(workers: int) -> tuple[subprocess.Popen, str]:
         "--workers", str(workers),
         "--max-sessions", "100000",
         "--max-messages-per-second", "1000",
+        *extra,
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -229,15 +230,20 @@ def main() -> None:
     parser.add_argument("--change-every", type=float, default=3.0, help="seconds between changes")
     parser.add_argument("--procs", type=int, default=2, help="client processes")
     parser.add_argument("--query", default="", help="the tabs' config, e.g. dataset=spiral")
+    parser.add_argument(
+        "--no-compress", action="store_true", help="start the server with --no-compress-frames"
+    )
     args = parser.parse_args()
 
     server = None
     if args.url:
         base, pids = args.url.rstrip("/"), []
     else:
-        server, base = start_server(args.workers)
+        server, base = start_server(args.workers, ["--no-compress-frames"] * args.no_compress)
         pids = process_tree(server.pid)
-    print(f"# {base}, workers={args.workers}, {os.cpu_count()} cores, load {os.getloadavg()}")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"# {base}, workers={args.workers}, {os.cpu_count()} cores, load average {load}")
+    print(f"# tabs: /ws?{args.query}; compressed frames: {not args.no_compress}")
     print(
         f"# {args.seconds:g} s per stage after {args.warmup:g} s warm-up, {args.procs} client procs"
     )
