@@ -2,11 +2,22 @@
 environment variables (``NNP_MAX_SESSIONS=50``) and CLI flags."""
 
 import os
+import sys
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "NNP_"
+
+
+def page_dir(name: str) -> Path:
+    """Where the page's ``templates`` or ``static`` live: beside the packages in a
+    checkout or editable install, else where a wheel puts them (pyproject's data-files)."""
+    beside = ROOT / name
+    return beside if beside.is_dir() else Path(sys.prefix) / "share" / "nn-playground" / name
+
+
+TEMPLATES_DIR, STATIC_DIR = page_dir("templates"), page_dir("static")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -18,8 +29,8 @@ class Settings:
     idle_timeout: float = 1800.0  # seconds without a message before a tab is closed
     max_frames_per_second: float = 20.0
     compress_frames: bool = True  # zlib the arrays section (about 2.5x fewer bytes)
-    templates_dir: Path = ROOT / "templates"
-    static_dir: Path = ROOT / "static"
+    templates_dir: Path = TEMPLATES_DIR
+    static_dir: Path = STATIC_DIR
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
