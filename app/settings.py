@@ -26,7 +26,8 @@ class Settings:
     max_sessions: int = 400  # per process; over it a tab is told the server is full
     max_message_bytes: int = 16_384
     max_messages_per_second: float = 60.0  # per tab, averaged over a one-second burst
-    idle_timeout: float = 1800.0  # seconds without a message before a tab is closed
+    # A paused tab sends nothing; two hours outlasts a lecture before it is closed.
+    idle_timeout: float = 7200.0  # seconds without a message
     max_frames_per_second: float = 20.0
     compress_frames: bool = True  # zlib the arrays section (about 2.5x fewer bytes)
     templates_dir: Path = TEMPLATES_DIR
