@@ -72,14 +72,26 @@ PRESETS: dict[str, Preset] = {
             "lr-too-high",
             "Learning rate too high",
             "The loss jumps around and never settles: each step overshoots the minimum.",
-            {"dataset": "circle", "learning_rate": 3},
+            # With tanh at 3 the units saturate and the loss goes flat after ~150
+            # epochs; ReLU keeps bouncing (tests/app/test_presets.py).
+            {"dataset": "circle", "activation": "relu", "learning_rate": 3},
         ),
         Preset(
             "lr-too-high-regression",
             "Learning rate too high (regression)",
-            "With a linear output nothing caps the error, so within a few epochs the loss "
-            "explodes to NaN and training stops with a warning.",
-            {"problem": "regression", "dataset": "plane", "learning_rate": 3},
+            "With a linear output nothing caps the error: every epoch overshoots further and "
+            "the loss grows (tick log scale to see it climb) until it becomes NaN and "
+            "training stops with a warning.",
+            # One full batch per epoch: the loss grows about fourfold an epoch and
+            # overflows after ~130 epochs, so the climb is there to watch.
+            {
+                "problem": "regression",
+                "dataset": "plane",
+                "n_points": 100,
+                "batch_size": 50,
+                "activation": "relu",
+                "learning_rate": 3,
+            },
         ),
         Preset(
             "lr-too-low",
