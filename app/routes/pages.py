@@ -1,6 +1,7 @@
 """Full HTML documents: the playground page, and a health check."""
 
 import base64
+import re
 from functools import cache
 from typing import Any
 
@@ -31,6 +32,9 @@ SPEEDS = (0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100)
 # The page's +/- buttons stop where the reference does; a URL may ask for more.
 PAGE_MAX_LAYERS = 6
 PAGE_MAX_NEURONS = 8
+
+# "lectures attended (0–12)": a title and the units that [-6, 6] stands for.
+UNITS = re.compile(r"(?P<title>.+) \((?P<lo>-?[\d.]+)–(?P<hi>-?[\d.]+)\)")
 
 THUMBNAIL_POINTS = 160
 THUMBNAIL_GRID = 24
@@ -87,7 +91,7 @@ def page_context(config: ExperimentConfig, error: ConfigError | None) -> dict[st
             "max_layers": PAGE_MAX_LAYERS,
             "max_neurons": PAGE_MAX_NEURONS,
             "dataset_problem": {d.name: d.problem for d in DATASETS.values()},
-            "axis_labels": AXIS_LABELS,
+            "axes": {name: [axis(x), axis(y)] for name, (x, y) in AXIS_LABELS.items()},
             "feature_labels": {f.name: f.label for f in FEATURES.values()},
             "thumbnails": thumbnails(),
         },
@@ -106,6 +110,15 @@ def _error_slots(error: ConfigError | None) -> dict[str, str]:
 def preset_message(name: str) -> dict[str, Any]:
     """The ``config`` message a preset's button sends: every key, defaults filled in."""
     return {"type": "config", **PRESETS[name].config.model_dump()}
+
+
+def axis(label: str) -> dict[str, Any]:
+    """An output-chart axis for a dataset's label: its title and, when the label names
+    them, the units the plane's [-6, 6] maps onto (the chart's tick labels)."""
+    match = UNITS.fullmatch(label)
+    if match is None:
+        return {"title": label, "units": None}
+    return {"title": match["title"], "units": [float(match["lo"]), float(match["hi"])]}
 
 
 def _with_current(menu: tuple[float, ...], current: float) -> list[float]:

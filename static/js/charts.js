@@ -1,5 +1,6 @@
-// The Plotly charts: the output map with the data points, the loss curves,
-// and the representation view (the data in the space of two features).
+// The Plotly map charts: the output map with the data points, and the
+// representation view (the data in the space of two features). The loss
+// curves are loss_chart.js.
 //
 // A map is painted on a small canvas and shown as the plot's layout image:
 // swapping that image costs well under a millisecond, where restyling a
@@ -10,10 +11,9 @@
 import { drawMap, plotlyScale } from "./palette.js";
 
 const EXTENT = 6;
-const PLOT_CONFIG = { displayModeBar: false, responsive: true };
-const FONT = { family: "system-ui, sans-serif", size: 13, color: "#333" };
+export const PLOT_CONFIG = { displayModeBar: false, responsive: true };
+export const FONT = { family: "system-ui, sans-serif", size: 13, color: "#333" };
 const SQUARE = [-EXTENT, EXTENT];
-const FLUSH_MS = 250;
 
 function pointTrace(name, outline) {
   return {
@@ -69,9 +69,10 @@ class MapWithPoints {
     this.discrete = false;
     this.map = null;
     this.legend = "";
+    this.units = JSON.stringify([null, null]);
     this.canvas = document.createElement("canvas");
     const layout = {
-      margin: { l: 44, r: colorbar ? 44 : 8, t: 6, b: 38 },
+      margin: { l: 44, r: colorbar ? 44 : 8, t: 10, b: 38 }, // t: room for the top tick label
       xaxis: squareAxis(xTitle, SQUARE),
       // The plane's x₁ and x₂ share units; a feature pair like (r, θ) does not.
       yaxis: { ...squareAxis(yTitle, SQUARE), ...(equalUnits ? { scaleanchor: "x" } : {}) },
@@ -161,6 +162,29 @@ class MapWithPoints {
     return this.setMap(map, xRange, yRange);
   }
 
+  /**
+   * Tick labels in a dataset's own units: [lo, hi] per axis is what the plane's
+   * [-6, 6] stands for (pass-fail: 0–12 lectures); null keeps the plane's numbers.
+   */
+  setUnits(xUnits, yUnits) {
+    const ticks = (units) => {
+      if (!units) return { tickmode: "auto", tickvals: null, ticktext: null };
+      const [lo, hi] = units;
+      const tickvals = [-6, -3, 0, 3, 6];
+      const inUnits = (v) => lo + ((v + EXTENT) / (2 * EXTENT)) * (hi - lo);
+      const ticktext = tickvals.map((v) => String(+inUnits(v).toFixed(2)));
+      return { tickmode: "array", tickvals, ticktext };
+    };
+    const key = JSON.stringify([xUnits, yUnits]);
+    if (key === this.units) return Promise.resolve();
+    this.units = key;
+    const update = {};
+    for (const [axis, units] of [["xaxis", xUnits], ["yaxis", yUnits]]) {
+      for (const [key, value] of Object.entries(ticks(units))) update[`${axis}.${key}`] = value;
+    }
+    return Plotly.relayout(this.el, update);
+  }
+
   setAxes(xTitle, yTitle, xRange = SQUARE, yRange = SQUARE) {
     return Plotly.relayout(this.el, {
       "xaxis.title.text": xTitle,
@@ -182,105 +206,5 @@ export class OutputChart extends MapWithPoints {
 export class RepresentationChart extends MapWithPoints {
   constructor(el) {
     super(el, { xTitle: "", yTitle: "", colorbar: false, equalUnits: false });
-  }
-}
-
-/**
- * Training and test loss per epoch, linear or log scale. New points are drawn
- * at most every FLUSH_MS: one extendTraces per frame cost ~10–18 ms.
- */
-export class LossChart {
-  constructor(el) {
-    this.el = el;
-    this.count = 0;
-    this.pending = [];
-    this.flushedAt = -Infinity;
-    this.timer = null;
-    const line = (name, color, dash) => ({
-      type: "scatter",
-      mode: "lines",
-      name,
-      x: [],
-      y: [],
-      line: { color, width: 2, dash },
-      hovertemplate: `${name} %{y:.4f}<extra></extra>`,
-    });
-    const layout = {
-      margin: { l: 52, r: 8, t: 20, b: 40 },
-      xaxis: {
-        title: { text: "epoch", standoff: 4 },
-        automargin: true,
-        fixedrange: true,
-        zeroline: false,
-        nticks: 6,
-      },
-      yaxis: {
-        title: { text: "loss", standoff: 4 },
-        fixedrange: true,
-        rangemode: "tozero",
-        nticks: 4,
-      },
-      legend: {
-        orientation: "h",
-        x: 1,
-        xanchor: "right",
-        y: 1,
-        yanchor: "bottom",
-        font: { size: 11 },
-      },
-      hovermode: "x unified",
-      font: FONT,
-      paper_bgcolor: "rgba(0,0,0,0)",
-      plot_bgcolor: "#fafafa",
-    };
-    this.ready = Plotly.newPlot(
-      el,
-      [line("training", "#7f7f7f", "solid"), line("test", "#111111", "dot")],
-      layout,
-      PLOT_CONFIG,
-    );
-  }
-
-  /** Replace the curves with a whole history (on connect and on reset). */
-  replace(history) {
-    clearTimeout(this.timer);
-    this.pending = [];
-    this.count = history.epoch.length;
-    this.el.dataset.points = String(this.count);
-    return Plotly.restyle(
-      this.el,
-      { x: [history.epoch, history.epoch], y: [history.train_loss, history.test_loss] },
-      [0, 1],
-    );
-  }
-
-  /** Add the new entries of a frame's history (now, or with the next flush). */
-  append(history) {
-    if (!history.epoch.length) return Promise.resolve();
-    this.pending.push(history);
-    if (performance.now() - this.flushedAt >= FLUSH_MS) return this.flush();
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), FLUSH_MS);
-    return Promise.resolve();
-  }
-
-  flush() {
-    clearTimeout(this.timer);
-    const column = (key) => this.pending.flatMap((h) => h[key]);
-    const epochs = column("epoch");
-    const update = { x: [epochs, epochs], y: [column("train_loss"), column("test_loss")] };
-    this.pending = [];
-    this.flushedAt = performance.now();
-    this.count += epochs.length;
-    this.el.dataset.points = String(this.count);
-    return Plotly.extendTraces(this.el, update, [0, 1]);
-  }
-
-  setLog(log) {
-    return Plotly.relayout(this.el, {
-      "yaxis.type": log ? "log" : "linear",
-      "yaxis.rangemode": log ? "normal" : "tozero",
-      "yaxis.autorange": true,
-    });
   }
 }

@@ -12,7 +12,9 @@ const SHORTCUTS = {
   r: () => "reset",
 };
 
-export function setUpKeyboard() {
+/** root: the page, whose controls hand the keys back to the shortcuts once used. */
+export function setUpKeyboard(root) {
+  handKeysBack(root);
   const handles = (event) =>
     !event.ctrlKey &&
     !event.metaKey &&
@@ -32,5 +34,22 @@ export function setUpKeyboard() {
   // A focused button activates on space's keyup; the shortcut already acted.
   document.addEventListener("keyup", (event) => {
     if (handles(event)) event.preventDefault();
+  });
+}
+
+/**
+ * A focused menu or slider keeps the keys (space, the arrows) for itself, and a
+ * focused checkbox takes space to untick it: once one has made its change, blur
+ * it so the shortcuts work again. A checkbox ticked from the keyboard keeps the
+ * focus, so tabbing on from it still works.
+ */
+function handKeysBack(root) {
+  let pointer = false;
+  document.addEventListener("pointerdown", () => (pointer = true), true);
+  document.addEventListener("keydown", () => (pointer = false), true);
+  root.addEventListener("change", (event) => {
+    const el = event.target;
+    const menu = el.tagName === "SELECT" || el.type === "range";
+    if (menu || (el.type === "checkbox" && pointer)) el.blur();
   });
 }

@@ -2,9 +2,10 @@
 // page state there is (the last config, points and maps, what is hovered).
 // The server trains; the page draws what each frame says.
 
-import { LossChart, OutputChart, RepresentationChart } from "./charts.js";
+import { OutputChart, RepresentationChart } from "./charts.js";
 import { Controls } from "./controls.js";
 import { setUpKeyboard } from "./keyboard.js";
+import { LossChart } from "./loss_chart.js";
 import { NetworkView } from "./network_view.js";
 import { setUpPresets } from "./presets.js";
 import { Socket } from "./socket.js";
@@ -13,6 +14,10 @@ import { WeightEditor } from "./weight_editor.js";
 import { setUpCopyLink, writeUrl } from "./url_state.js";
 
 const page = JSON.parse(document.getElementById("page-data").textContent);
+const PLANE_AXES = [
+  { title: "x₁", units: null },
+  { title: "x₂", units: null },
+];
 const root = document.getElementById("playground");
 const $ = (id) => document.getElementById(id);
 
@@ -47,6 +52,8 @@ const socket = new Socket(root, {
   frame: draw,
   open: () => {
     setConnection(true);
+    // A new session: the old one's banner (idle, diverged) no longer holds.
+    $("banner").textContent = "";
     // Speed is the tab's, not the config's: a new session starts at 1×.
     const speed = $("speed").value;
     if (Number(speed) !== 1) socket.send({ type: "speed", epochs_per_frame: speed });
@@ -54,8 +61,18 @@ const socket = new Socket(root, {
   close: ({ reconnecting }) => setConnection(false, reconnecting),
 });
 
-setUpKeyboard();
-setUpPresets($("presets"), $("preset-note"));
+setUpKeyboard(root);
+// Once the tab picks the representation's axes the server keeps them; a preset
+// is meant to be seen in its own (r and θ for the polar circle).
+let pairChosen = false;
+for (const id of ["pair-x", "pair-y"]) {
+  $(id).addEventListener("change", () => {
+    pairChosen = true;
+  });
+}
+setUpPresets($("presets"), $("watch"), (config) => {
+  if (pairChosen) socket.send({ type: "view", pair: defaultPair(config.features) });
+});
 setUpCopyLink($("copy-link"));
 $("reconnect").addEventListener("click", () => socket.reconnect());
 $("log-scale").addEventListener("change", (e) => lossChart.setLog(e.target.checked));
@@ -67,10 +84,11 @@ $("discretize").addEventListener("change", (e) => {
   outputChart.setDiscrete(e.target.checked);
   representationChart.setDiscrete(e.target.checked);
 });
-// Once a menu has sent its change, hand the keys back to the shortcuts.
-root.addEventListener("change", (event) => {
-  if (event.target.tagName === "SELECT" || event.target.type === "range") event.target.blur();
-});
+/** The pair the server shows until a tab picks one (app/session.py, Session.pair). */
+function defaultPair(features) {
+  if (features.includes("r") && features.includes("theta")) return ["r", "theta"];
+  return features.length > 1 ? features.slice(0, 2) : ["x1", "x2"];
+}
 
 function setConnection(connected, reconnecting = false) {
   root.dataset.connected = String(connected);
@@ -89,15 +107,18 @@ async function draw({ header, arrays }) {
   controls.syncTransport(header);
   showMetrics(header);
   state.outputRange = header.output_range;
-  if (arrays.output) state.output = arrays.output;
-  if (arrays.neurons || header.reset) state.neurons = arrays.neurons ?? null;
-  network.update(header, arrays);
+  // A diverged network's maps are NaN or overflowed: the page keeps the last good
+  // pictures (dimmed, under a "diverged" note: playground.css) until a reset.
+  const diverged = header.state === "diverged";
+  if (arrays.output && !diverged) state.output = arrays.output;
+  if ((arrays.neurons || header.reset) && !diverged) state.neurons = arrays.neurons ?? null;
+  network.update(header, arrays, { diverged });
   const drawn = [
     header.reset ? lossChart.replace(header.history) : lossChart.append(header.history),
     showOutput(),
   ];
   if (arrays.train_points) drawn.push(setPoints(arrays, header.output_range));
-  if (header.representation) drawn.push(showRepresentation(header, arrays));
+  if (header.representation) drawn.push(showRepresentation(header, arrays, diverged));
   await Promise.all(drawn);
   root.dataset.frame = String(header.frame);
 }
@@ -106,20 +127,25 @@ function applyConfig(config) {
   state.config = config;
   controls.sync(config);
   writeUrl(config, page.defaults);
-  const axes = page.axis_labels[config.dataset] ?? ["x₁", "x₂"];
-  $("axis-note").textContent = page.axis_labels[config.dataset]
-    ? `x: ${axes[0]}; y: ${axes[1]}`
-    : "";
-  outputChart.setAxes(...axes);
+  const [x, y] = page.axes[config.dataset] ?? PLANE_AXES;
+  outputChart.setAxes(x.title, y.title);
+  outputChart.setUnits(x.units, y.units);
 }
 
 function showMetrics(header) {
-  const loss = (v) => (v === null || v === undefined ? "–" : Number(v).toFixed(3));
+  // null is "not yet", or "not a number" once the network diverged.
+  const missing = header.state === "diverged" ? "NaN" : "–";
+  const loss = (v) => (v === null || v === undefined ? missing : formatLoss(v));
   const percent = (v) => (v === null || v === undefined ? "–" : `${(v * 100).toFixed(1)}%`);
   $("train-loss").textContent = loss(header.train_loss);
   $("test-loss").textContent = loss(header.test_loss);
   $("train-accuracy").textContent = percent(header.train_accuracy);
   $("test-accuracy").textContent = percent(header.test_accuracy);
+}
+
+/** Three decimals, or three digits and an exponent for a loss that is blowing up. */
+function formatLoss(value) {
+  return Math.abs(value) >= 1000 ? value.toExponential(2) : value.toFixed(3);
 }
 
 /** The big chart shows the output, or the map of the tile under the pointer. */
@@ -158,7 +184,7 @@ function setPoints(arrays, range) {
   return outputChart.setPoints(p.train, p.trainLabels, p.test, p.testLabels, range);
 }
 
-function showRepresentation(header, arrays) {
+function showRepresentation(header, arrays, diverged) {
   const rep = header.representation;
   const chart = $("representation-chart");
   const drawn = [];
@@ -185,7 +211,7 @@ function showRepresentation(header, arrays) {
       ),
     );
   }
-  if (rep.plane && arrays.representation_output) {
+  if (rep.plane && arrays.representation_output && !diverged) {
     const map = arrays.representation_output;
     drawn.push(representationChart.setMap(outputMap(map), rep.x_range, rep.y_range));
   } else if (!rep.plane) {

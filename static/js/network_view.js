@@ -29,6 +29,7 @@ export class NetworkView {
     this.shape = "";
     this.network = null;
     this.links = [];
+    this.diverged = false;
     new ResizeObserver(() => this.drawLinks()).observe(diagram);
     this.listen();
   }
@@ -49,6 +50,7 @@ export class NetworkView {
     });
     d.addEventListener("click", (event) => {
       const target = this.targetOf(event.target);
+      if (this.diverged) return; // every weight is NaN: editing one cannot help
       if (target && (target.kind === "weight" || target.kind === "bias")) {
         this.handlers.edit({ ...target, x: event.clientX, y: event.clientY });
       }
@@ -104,7 +106,7 @@ export class NetworkView {
   }
 
   showCard(event, target) {
-    if (target.kind !== "weight" && target.kind !== "bias") {
+    if (this.diverged || (target.kind !== "weight" && target.kind !== "bias")) {
       this.hovercard.hidden = true;
       return;
     }
@@ -216,8 +218,16 @@ export class NetworkView {
     }
   }
 
-  /** Paint one frame: weights on the links, maps on the tiles, biases, dropout. */
-  update(header, arrays) {
+  /**
+   * Paint one frame: weights on the links, maps on the tiles, biases, dropout.
+   * A diverged frame's weights and maps are not numbers: the last good ones stay.
+   */
+  update(header, arrays, { diverged = false } = {}) {
+    this.diverged = diverged;
+    if (diverged && this.network) {
+      this.hovercard.hidden = true;
+      return;
+    }
     this.layout(header.network);
     this.paintLinks();
     const neurons = arrays.neurons;

@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from app.presets import PRESETS
-from app.routes.pages import THUMBNAIL_POINTS, THUMBNAIL_SEED, preset_message, thumbnails
+from app.routes.pages import (
+    THUMBNAIL_POINTS,
+    THUMBNAIL_SEED,
+    axis,
+    preset_message,
+    thumbnails,
+)
 from engine.activations import ACTIVATIONS
 from engine.config import ExperimentConfig
 from engine.datasets import DATASETS
@@ -134,6 +140,18 @@ def test_every_preset_is_a_button_that_sends_its_whole_config(client):
         message = preset_message(name)
         assert message["type"] == "config"
         assert set(message) - {"type"} == set(ExperimentConfig.model_fields)
+
+
+def test_a_dataset_axis_label_gives_the_output_chart_its_title_and_units():
+    assert axis("lectures attended (0–12)") == {"title": "lectures attended", "units": [0, 12]}
+    assert axis("income") == {"title": "income", "units": None}
+
+
+def test_the_page_shell_has_the_preset_card_and_the_diverged_notes(client):
+    elements = page(client)
+    assert "hidden" in elements.where("aside", id="watch")[0]  # until a preset is chosen
+    # Over the output chart, the network and the representation.
+    assert len(elements.where("div", **{"class": "diverged-note"})) == 3
 
 
 def test_the_page_loads_nothing_from_another_host(client):

@@ -47,15 +47,16 @@ def free_port() -> int:
 class Server:
     """``uvicorn --factory app.main:create_app`` in a subprocess on 127.0.0.1."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, env: dict[str, str] | None = None) -> None:
         self.port = port or free_port()
+        self.env = env or {}  # extra environment variables (``NNP_*`` settings)
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Server":
         command = [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app"]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
-        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ})
+        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **self.env})
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -90,6 +91,14 @@ def server() -> Iterator[Server]:
 def own_server() -> Iterator[Server]:
     """A server for one test alone, which it may stop and restart on the same port."""
     running = Server().start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def impatient_server() -> Iterator[Server]:
+    """A server of its own that disconnects a tab after 3 s without a message."""
+    running = Server(env={"NNP_IDLE_TIMEOUT": "3"}).start()
     yield running
     running.stop()
 

@@ -60,10 +60,13 @@ def test_keys_play_pause_step_and_reset(playground):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("document.getElementById('step-count').textContent === '2'")
 
+    # A box ticked with the mouse does not keep space for itself (it would untick).
+    page.check("#show-test")
     page.keyboard.press("Space")
     playground.wait_for_epoch(1)
     page.keyboard.press("Space")
     playground.wait_until_paused()
+    assert page.is_checked("#show-test")
 
     page.keyboard.press("r")
     page.wait_for_function("document.getElementById('step-count').textContent === '0'")

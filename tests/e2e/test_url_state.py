@@ -70,3 +70,14 @@ def test_a_lost_connection_shows_a_banner_and_reconnects_with_the_urls_config(pa
     assert "dataset=gauss" in page.url
     # No ack for a frame of the old connection reached the new session.
     expect(page.locator("#error-general")).to_be_empty()
+
+
+def test_reconnecting_after_an_idle_disconnect_clears_the_idle_banner(page, impatient_server):
+    page.goto(f"{impatient_server.url}/?dataset=xor")
+    root = page.locator("#playground")
+    expect(root).to_have_attribute("data-connected", "false", timeout=15_000)
+    expect(page.locator("#banner")).to_contain_text("idle")
+    page.click("#reconnect")
+    expect(root).to_have_attribute("data-connected", "true")
+    expect(page.locator("#banner")).to_be_empty()
+    expect(page.locator("[data-dataset=xor]")).to_have_attribute("aria-pressed", "true")
