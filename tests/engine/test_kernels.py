@@ -9,7 +9,9 @@ small and large batches) is crossed with the others it could interact with.
 """
 
 import math
+import shutil
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +19,7 @@ import pytest
 from engine import Trainer, fast
 from engine.activations import ACTIVATIONS
 from engine.fast import activations as fast_activations
-from engine.fast import training
+from engine.fast import jit, training
 from engine.fast.activations import tanh32
 from engine.fast.layers import SMALL_BATCH
 from engine.weights import set_bias, set_weight
@@ -317,3 +319,28 @@ def test_after_warm_up_no_config_makes_the_compiler_run_again():
         trainer.epoch()
         trainer.maps(48, 20)
     assert [len(entry.overloads) for entry in entries] == compiled
+
+
+# --- the compiled-code cache ------------------------------------------------------------
+
+
+def test_the_cache_is_named_after_every_source_compiled_into_the_kernels(tmp_path, monkeypatch):
+    # numba checks a cached kernel against its own file alone (engine/fast/jit.py).
+    engine = tmp_path / "engine"
+    shutil.copytree(jit.PACKAGE, engine / "fast", ignore=shutil.ignore_patterns("__pycache__"))
+    for module in jit.PACKAGE.parent.glob("*.py"):
+        shutil.copy(module, engine)
+    monkeypatch.setattr(jit, "PACKAGE", engine / "fast")
+    digests = [jit.sources_digest()]
+    # a callee in another kernel module, then a module whose constants are compiled in
+    for edited in (engine / "fast" / "layers.py", engine / "network.py"):
+        edited.write_text(edited.read_text() + "\n# edited\n")
+        digests.append(jit.sources_digest())
+    (engine / "trainer.py").write_text("# not compiled into any kernel\n")
+    assert len(set(digests)) == 3
+    assert jit.sources_digest() == digests[-1]
+
+
+def test_the_kernels_are_cached_under_the_digest_of_their_sources():
+    assert jit.CACHE_DIR is not None
+    assert Path(jit.CACHE_DIR).name == f"kernels-{jit.sources_digest()}"
