@@ -9,10 +9,12 @@ gradients written to it; everything in between is float32.
 
 Loops over examples run from 0, so numba can tell an index is never negative,
 drop its wrap-around check and vectorise. The matrix products take their
-operands four rows at a time: one pass over the examples then does four
-multiply-adds per load and store, and a vectorised loop (a few dozen cycles
-to start) starts a quarter as often — which is most of the cost of a layer
-of playground size. Below ``SMALL_BATCH`` examples even that is too much, and
+operands four rows at a time, and the rest two and one at a time: one pass
+over the examples then does up to four multiply-adds per load and store, and
+a vectorised loop (a few dozen cycles to start) starts a quarter as often —
+which is most of the cost of a layer of playground size. For the same
+reason a weighted sum starts from the bias rather than from zero, saving the
+bias its own pass. Below ``SMALL_BATCH`` examples even that is too much, and
 they go example by example, one dot product per unit.
 """
 
@@ -20,7 +22,7 @@ import math
 
 from engine.fast.activations import ONE, ZERO, activate_rows, slope_rows
 from engine.fast.jit import F32, kernel
-from engine.fast.layout import ACTIVATION, FAN_IN, FAN_OUT, GAMMA, ROW_IN, ROW_OUT, B, W
+from engine.fast.layout import ACTIVATION, FAN_IN, FAN_OUT, GAMMA, NO_GAMMA, ROW_IN, ROW_OUT, B, W
 from engine.network import BN_EPS, BN_MOMENTUM
 
 SMALL_BATCH = 8
@@ -37,6 +39,13 @@ def _add_products(out, a, x, b, y, c, u, d, v, n):
     """out += a·x + b·y + c·u + d·v over the first n entries."""
     for i in range(n):
         out[i] += a * x[i] + b * y[i] + c * u[i] + d * v[i]
+
+
+@kernel(inline="always")
+def _add_two_products(out, a, x, b, y, n):
+    """out += a·x + b·y over the first n entries."""
+    for i in range(n):
+        out[i] += a * x[i] + b * y[i]
 
 
 @kernel(inline="always")
@@ -66,22 +75,32 @@ def gather(inputs, targets, order, first, n, h, batch_targets):
         batch_targets[i] = targets[example]
 
 
+@kernel(inline="always")
+def _start(params, layer, j):
+    """Where unit j's weighted sum starts: its bias, or zero when batch norm comes
+    first (``add_bias`` then adds the bias after normalising).
+    """
+    return ZERO if layer[GAMMA] != NO_GAMMA else F32(params[layer[B] + j])
+
+
 @kernel
 def weighted_sum(params, layer, h, z, n):
-    """z = a @ W: z[out rows] from h[in rows]."""
+    """z = a @ W + b: z[out rows] from h[in rows]; a @ W alone when the layer has
+    batch norm, which goes between the two.
+    """
     fan_in, fan_out, r_in = layer[FAN_IN], layer[FAN_OUT], layer[ROW_IN]
     if n < SMALL_BATCH:
         for i in range(n):
             for j in range(fan_out):
-                total = ZERO
+                total = _start(params, layer, j)
                 for k in range(fan_in):
                     total += _weight(params, layer, k, j) * h[r_in + k, i]
                 z[layer[ROW_OUT] + j, i] = total
         return
     for j in range(fan_out):
-        zj = z[layer[ROW_OUT] + j]
+        zj, start = z[layer[ROW_OUT] + j], _start(params, layer, j)
         for i in range(n):
-            zj[i] = ZERO
+            zj[i] = start
         fours = fan_in - fan_in % 4
         for k in range(0, fours, 4):
             _add_products(
@@ -92,7 +111,16 @@ def weighted_sum(params, layer, h, z, n):
                 _weight(params, layer, k + 3, j), h[r_in + k + 3],
                 n,
             )  # fmt: skip
-        for k in range(fours, fan_in):
+        k = fours
+        if fan_in - k >= 2:
+            _add_two_products(
+                zj,
+                _weight(params, layer, k, j), h[r_in + k],
+                _weight(params, layer, k + 1, j), h[r_in + k + 1],
+                n,
+            )  # fmt: skip
+            k += 2
+        if k < fan_in:
             _add_product(zj, _weight(params, layer, k, j), h[r_in + k], n)
 
 
@@ -141,7 +169,7 @@ def normalize_running(params, layer, z, running, n):
 
 @kernel
 def add_bias(params, layer, z, n):
-    """z += b."""
+    """z += b, after batch norm (without it, ``weighted_sum`` adds b)."""
     for j in range(layer[FAN_OUT]):
         zj, b = z[layer[ROW_OUT] + j], F32(params[layer[B] + j])
         for i in range(n):
@@ -271,5 +299,14 @@ def input_gradient(params, layer, g, n):
                 _weight(params, layer, k, j + 3), g[r_out + j + 3],
                 n,
             )  # fmt: skip
-        for j in range(fours, fan_out):
+        j = fours
+        if fan_out - j >= 2:
+            _add_two_products(
+                gk,
+                _weight(params, layer, k, j), g[r_out + j],
+                _weight(params, layer, k, j + 1), g[r_out + j + 1],
+                n,
+            )  # fmt: skip
+            j += 2
+        if j < fan_out:
             _add_product(gk, _weight(params, layer, k, j), g[r_out + j], n)

@@ -37,7 +37,7 @@ def forward_train(params, layers, running, work, n, dropout, uniforms, cursor):
         weighted_sum(params, layer, h, z, n)
         if layer[GAMMA] != NO_GAMMA:
             normalize_batch(params, layer, z, xhat, inv_std, running, n)
-        add_bias(params, layer, z, n)
+            add_bias(params, layer, z, n)
         activate(layer, z, h, n)
         if dropout > 0 and index < last:
             cursor = drop_out(layer, h, mask, uniforms, cursor, dropout, n)
@@ -52,7 +52,7 @@ def forward_eval(params, layers, running, z, h, n):
         weighted_sum(params, layer, h, z, n)
         if layer[GAMMA] != NO_GAMMA:
             normalize_running(params, layer, z, running, n)
-        add_bias(params, layer, z, n)
+            add_bias(params, layer, z, n)
         activate(layer, z, h, n)
 
 
