@@ -124,6 +124,8 @@ class Trainer:
             rng=init_rng,
         )
         self.loss = get_loss(cfg.loss)
+        # The output at or above which a point is class +1 (sigmoid outputs lie in (0, 1)).
+        self._threshold = 0.5 if cfg.output_activation == "sigmoid" else 0.0
         self.regularizer = get_regularizer(cfg.regularization)
         self.optimizer = make_optimizer(cfg.optimizer, self.network.params.size)
         self._bind_kernels()
@@ -264,8 +266,7 @@ class Trainer:
 
     def _end_epoch(self, scores: Scores | None = None) -> None:
         self.epoch_count += 1
-        self._order = self._rng.permutation(len(self.X_train))
-        self._position = 0
+        self._next_pass()
         record = self._record(scores or self._scores())
         self.history.append(record)
         # A tiny custom set can have no test points; its test loss is NaN by design.
@@ -276,6 +277,18 @@ class Trainer:
             self.diverged_epoch = self.epoch_count
         elif self.config.early_stopping and has_test:
             self._check_early_stopping(record.test_loss)
+
+    def _next_pass(self) -> None:
+        """Start the next pass over the training set in a fresh random order.
+
+        A pass that is one batch keeps its order: that batch averages over
+        every training point at once, so its order changes nothing but
+        rounding, and the permutation would cost a quarter of the epoch
+        (issue 3).
+        """
+        if self.config.batch_size < len(self._order):
+            self._order = self._rng.permutation(len(self._order))
+        self._position = 0
 
     def _check_early_stopping(self, test_loss: float) -> None:
         if self._best is None or test_loss < self._best[0]:
@@ -320,10 +333,6 @@ class Trainer:
     def predict_labels(self, output: Array) -> Array:
         """Class labels ±1 from raw outputs (threshold 0.5 for sigmoid, else 0)."""
         return np.where(output >= self._threshold, 1.0, -1.0)
-
-    @property
-    def _threshold(self) -> float:
-        return 0.5 if self.config.output_activation == "sigmoid" else 0.0
 
     def snapshot(self, resolution: int) -> Snapshot:
         """Every neuron's map over a resolution² grid of [-6, 6]²."""

@@ -164,6 +164,15 @@ def test_dropout_masks_after_a_step_are_exactly_numpys():
         np.testing.assert_array_equal(ours, theirs)
 
 
+def test_whole_set_batches_draw_dropout_masks_like_numpy_pass_after_pass():
+    # A pass that is one batch draws no new order (Trainer._next_pass), so the
+    # generator goes from one pass's masks straight to the next pass's.
+    kernel, numpy = _train_both({**SMALL, "dropout": 0.3, "batch_size": 60}, epochs=4)
+    _assert_agree(kernel, numpy)
+    for ours, theirs in zip(kernel.network.last_masks, numpy.network.last_masks, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
 def test_dropout_masks_clear_after_a_step_without_dropout():
     kernel = Trainer.from_config({**SMALL, "dropout": 0.5})
     kernel.step()
