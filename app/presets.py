@@ -83,7 +83,7 @@ PRESETS: dict[str, Preset] = {
             "the loss grows (tick log scale to see it climb) until it becomes NaN and "
             "training stops with a warning.",
             # One full batch per epoch: the loss grows about fourfold an epoch and
-            # overflows after ~130 epochs, so the climb is there to watch.
+            # diverges after ~65 epochs, so the climb is there to watch.
             {
                 "problem": "regression",
                 "dataset": "plane",

@@ -6,7 +6,6 @@ script, a test, the web session) decides what to show. Divergence and early
 stopping are states to read (``trainer.state``), not exceptions.
 """
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +37,9 @@ LIVE_KEYS = frozenset(
 )
 
 READY, DIVERGED, STOPPED = "ready", "diverged", "stopped"
+# A loss past float32's range is divergence on both paths, so the compiled
+# float32 kernels and the float64 NumPy specification agree on when it happened.
+DIVERGENCE_LOSS = float(np.finfo(np.float32).max)
 # (train loss, train accuracy, test loss, test accuracy); NaN for an empty set
 Scores = tuple[float, float, float, float]
 
@@ -271,8 +273,9 @@ class Trainer:
         self.history.append(record)
         # A tiny custom set can have no test points; its test loss is NaN by design.
         has_test = len(self.y_test) > 0
-        test_finite = math.isfinite(record.test_loss) or not has_test
-        if not (math.isfinite(record.train_loss) and test_finite):
+        # Written as "<=" so that NaN, which compares false, counts as divergence too.
+        test_ok = record.test_loss <= DIVERGENCE_LOSS or not has_test
+        if not (record.train_loss <= DIVERGENCE_LOSS and test_ok):
             self.state = DIVERGED
             self.diverged_epoch = self.epoch_count
         elif self.config.early_stopping and has_test:

@@ -74,7 +74,7 @@ def test_learning_rate_too_high_on_regression_climbs_then_diverges_with_a_banner
     playground.open()
     choose_preset(page, "lr-too-high-regression")
     page.wait_for_function("window.location.search.includes('learning_rate=3')")
-    page.select_option("#speed", "10")  # ~130 epochs of climbing, in 13 frames
+    page.select_option("#speed", "10")  # ~65 epochs of climbing, in 7 frames
     page.click("#play")
     banner = page.locator("#banner")
     expect(banner).to_contain_text("diverged", timeout=15_000)
