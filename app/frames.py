@@ -56,19 +56,22 @@ class FrameArray:
 def quantize(values: Array, lo: Array | float, hi: Array | float) -> Array:
     """Values in [lo, hi] as uint8 codes (clipped; non-finite values become lo).
 
+    ``lo`` and ``hi`` are floats, or arrays that broadcast against ``values``.
     Only ``LEVELS`` evenly spaced codes of the 256 are used: the page decodes
     any code the same way, and the maps compress to about half the bytes.
     """
-    span = np.subtract(hi, lo, dtype=float)
-    scale = np.divide(LEVELS - 1, span, out=np.zeros_like(span), where=span > 0)
-    if scale.ndim == 0:
-        scale = float(scale)  # a Python float keeps float32 maps in float32: half the work
+    span = hi - lo
+    if isinstance(span, int | float):  # a Python float keeps float32 maps in float32: half the work
+        scale: Array | float = (LEVELS - 1) / span if span > 0 else 0.0
+    else:
+        scale = np.divide(LEVELS - 1, span, out=np.zeros_like(span), where=span > 0)
     with np.errstate(invalid="ignore", over="ignore"):  # a diverged network's inf and NaN
-        steps = (values - lo) * scale
+        steps = values - lo
+        steps *= scale
     np.rint(steps, out=steps)
     np.fmax(steps, 0, out=steps)  # fmax, unlike clip, also turns NaN into 0
     np.fmin(steps, LEVELS - 1, out=steps)
-    return _CODES[steps.astype(np.uint8)]
+    return _CODES.take(steps.astype(np.uint8))
 
 
 _CODES = np.rint(np.arange(LEVELS) * (255 / (LEVELS - 1))).astype(np.uint8)
@@ -76,17 +79,22 @@ _CODES = np.rint(np.arange(LEVELS) * (255 / (LEVELS - 1))).astype(np.uint8)
 
 def map_array(name: str, values: Array, value_range: Range) -> FrameArray:
     """A map quantised over a fixed range."""
-    return FrameArray(name, quantize(values, *value_range), range=value_range)
+    lo, hi = value_range
+    return FrameArray(name, quantize(values, float(lo), float(hi)), range=value_range)
 
 
 def stacked_map_array(name: str, stack: Array) -> FrameArray:
     """Maps (k, g, g), each quantised over its own [min, max]."""
-    flat = stack.reshape(stack.shape[0], int(np.prod(stack.shape[1:])))
+    flat = stack.reshape(len(stack), -1)
     # fmin/fmax skip NaN and clip inf: the bounds are finite, as JSON needs. Rounded
     # bounds keep the header short, and the codes are made with the same values.
-    bounds = np.stack([np.fmin.reduce(flat, axis=1), np.fmax.reduce(flat, axis=1)], axis=1)
-    # float64 before rounding, or float32 maps would print as -0.961899995803833.
-    bounds = np.round(np.fmax(np.fmin(bounds.astype(float), BOUND), -BOUND), 4)
+    # Float64 bounds, or float32 maps would print as -0.961899995803833.
+    bounds = np.empty((len(stack), 2))
+    np.fmin.reduce(flat, axis=1, out=bounds[:, 0])
+    np.fmax.reduce(flat, axis=1, out=bounds[:, 1])
+    np.fmin(bounds, BOUND, out=bounds)
+    np.fmax(bounds, -BOUND, out=bounds)
+    bounds.round(4, out=bounds)
     codes = quantize(flat, bounds[:, :1], bounds[:, 1:])
     return FrameArray(name, codes.reshape(stack.shape), ranges=bounds.tolist())
 
