@@ -2,11 +2,13 @@
 
 Starts ``nn-playground`` (or targets ``--url``), then for each client count
 opens that many websocket clients on 127.0.0.1 that behave like tabs: play,
-ack every frame at once, and now and then change the learning rate. After a
-warm-up it measures, per client, frames/s (median and 5th percentile) and
-bytes/s; the server's CPU (all its processes, in cores); and the latency from
-a config message to the first frame that shows it (p50, p95). The clients run
-in ``--procs`` processes of their own, on the same box.
+ack every frame at once, and now and then (at a random moment, as a person
+clicks) change the learning rate. After a warm-up it measures, per client,
+frames/s (median and 5th percentile) and bytes/s; the server's CPU (all its
+processes, in cores); and the latency from a config message to the first
+frame that shows it (p50, p95), timed when the frame's bytes arrive, not when
+a busy client gets round to reading them. The clients run in ``--procs``
+processes of their own, on the same box.
 
     .venv/bin/python bench/load.py --workers 2 --clients 100,150,200,250 --seconds 20
 
@@ -28,7 +30,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -43,42 +45,65 @@ class ClientStats:
     errors: int = 0
 
 
+class TimedConnection(ClientConnection):
+    """A client connection that notes when bytes last arrived: with at most one
+    frame in flight, a frame's arrival time, however late the client reads it."""
+
+    arrived = 0.0
+
+    def data_received(self, data: bytes) -> None:
+        self.arrived = time.monotonic()
+        super().data_received(data)
+
+
 async def tab(url: str, window: tuple[float, float], change_every: float) -> ClientStats:
     """One tab: play, ack each frame, change the learning rate every few seconds."""
     stats = ClientStats()
     start, end = window
-    async with connect(url, compression=None, max_size=2**22) as ws:
-        await ws.send(json.dumps({"type": "play"}))
-        pending: tuple[float, float] | None = None  # (learning rate, sent at)
-        next_change = time.monotonic() + random.uniform(0.5, change_every)
+    pending: tuple[float, float] | None = None  # (learning rate, sent at)
+
+    async def click(ws: TimedConnection) -> None:
+        """Change the learning rate at random moments, whatever the frames are doing."""
+        nonlocal pending
         rate = 0
-        while time.monotonic() < end:
-            try:
-                left = max(0.01, end - time.monotonic())
-                message = await asyncio.wait_for(ws.recv(), timeout=left)
-            except TimeoutError:
-                break
-            now = time.monotonic()
-            measuring = start <= now < end
-            if isinstance(message, str):  # an error fragment; an empty one clears it
-                stats.errors += not message.endswith('hx-swap-oob="true"></span>')
-                continue
-            length = int.from_bytes(message[5:9], "little")
-            header = json.loads(message[9 : 9 + length])
-            await ws.send(f'{{"type":"ack","frame":{header["frame"]}}}')
-            if measuring:
-                stats.frames += 1
-                stats.bytes += len(message)
-            config = header.get("config")
-            if pending and config and config["learning_rate"] == pending[0]:
-                if measuring:
-                    stats.latencies.append(now - pending[1])
-                pending = None
-            if pending is None and now >= next_change:
+        await asyncio.sleep(random.uniform(0.5, change_every))
+        while True:
+            if pending is None:
                 rate = 1 - rate
                 pending = (RATES[rate], time.monotonic())
                 await ws.send(json.dumps({"type": "config", "learning_rate": str(RATES[rate])}))
-                next_change = now + random.uniform(0.5 * change_every, 1.5 * change_every)
+            await asyncio.sleep(random.uniform(0.5 * change_every, 1.5 * change_every))
+
+    async with connect(
+        url, compression=None, max_size=2**22, create_connection=TimedConnection
+    ) as ws:
+        await ws.send(json.dumps({"type": "play"}))
+        clicks = asyncio.create_task(click(ws))
+        try:
+            while time.monotonic() < end:
+                try:
+                    left = max(0.01, end - time.monotonic())
+                    message = await asyncio.wait_for(ws.recv(), timeout=left)
+                except TimeoutError:
+                    break
+                arrived = ws.arrived
+                measuring = start <= arrived < end
+                if isinstance(message, str):  # an error fragment; an empty one clears it
+                    stats.errors += not message.endswith('hx-swap-oob="true"></span>')
+                    continue
+                length = int.from_bytes(message[5:9], "little")
+                header = json.loads(message[9 : 9 + length])
+                await ws.send(f'{{"type":"ack","frame":{header["frame"]}}}')
+                if measuring:
+                    stats.frames += 1
+                    stats.bytes += len(message)
+                config = header.get("config")
+                if pending and config and config["learning_rate"] == pending[0]:
+                    if measuring:
+                        stats.latencies.append(arrived - pending[1])
+                    pending = None
+        finally:
+            clicks.cancel()
     return stats
 
 
