@@ -2,10 +2,13 @@
 
 The websocket route feeds ``handle()`` parsed control messages and runs
 ``run()``, the pump that trains and sends frames under flow control: at most
-one unacknowledged frame, at most ``max_fps`` frames a second, and training
-only for a frame about to be sent, so a tab that stops acking also stops
-training. Long work (big datasets, many epochs per frame) is sliced, yielding
-to the event loop every few milliseconds, so one tab never stalls the others.
+one unacknowledged frame, at most ``max_fps`` frames a second on average, and
+training only for a frame about to be sent, so a tab that stops acking also
+stops training. A frame that answers a message goes as soon as the page has
+acked the last one, without waiting out the interval, takes the process's next
+turn (app/turns.py), and its training is cut short: a click shows at once.
+Long work (big datasets, many epochs per frame) is sliced: a tab takes a new
+turn every few milliseconds, so it never stalls the others.
 """
 
 import asyncio
@@ -35,6 +38,7 @@ from app.protocol import (
     Step,
     View,
 )
+from app.turns import Turns
 from engine.config import ConfigError, ExperimentConfig
 from engine.trainer import READY, Trainer
 from engine.weights import set_bias, set_weight
@@ -58,12 +62,14 @@ class Session:
         send: Send,
         *,
         max_fps: float = 20.0,
+        turns: Turns | None = None,
         compress: bool = True,
     ) -> None:
         self.trainer = Trainer.from_config(config)
         self.fragments = fragments
         self._send = send
-        self._min_interval = 1.0 / max_fps
+        self._interval = 1.0 / max_fps
+        self._turns = turns or Turns()  # the process's, shared by its sessions
         self._compress = compress
         self.playing = False
         self.epochs_per_frame = 1.0
@@ -71,7 +77,7 @@ class Session:
         self.unacked: int | None = None  # the frame the page has not acked yet
         self._chosen_pair: list[str] | None = None
         self._wake = asyncio.Event()
-        self._last_frame_at = -math.inf
+        self._due = -math.inf  # when the next frame may go while playing
         self._generation = 0  # bumped by every reset, so training in flight stops
         self._batch_seconds = 1e-5  # the last measured time per mini-batch, to size runs
         # What the next frame owes the page.
@@ -218,24 +224,32 @@ class Session:
         """Train and send frames until cancelled (the route cancels it on disconnect)."""
         while True:
             await self._frame_due()
+            await self._turns.take(answer=self._answering())
             await self._train()
             await self._after_training()
             frame = self._frame()
             self.unacked = self.frame_number
-            self._last_frame_at = time.monotonic()
+            # One frame per interval on average: a frame sent early (it answered a
+            # message) pushes the next one back by what it took.
+            self._due = max(self._due, time.monotonic()) + self._interval
             await self._send(frame)
 
+    def _answering(self) -> bool:
+        """The page waits for a frame that answers its message (or a step that arrived
+        while a frame trained)."""
+        return self._owed or self._step_unit is not None
+
     async def _frame_due(self) -> None:
-        """Wait for the ack, then for a reason to send (owed, or playing), then the rate."""
+        """Wait for the ack, then for a reason to send (owed, or playing), then the time:
+        a frame that answers a message may go up to one interval ahead of its turn."""
         while True:
             self._wake.clear()
-            wants = (
-                self._owed
-                or self._step_unit is not None  # a step that arrived while a frame trained
-                or (self.playing and self.trainer.state == READY)
-            )
-            if self.unacked is None and wants:
-                delay = self._last_frame_at + self._min_interval - time.monotonic()
+            answering = self._answering()
+            if self.unacked is None and (
+                answering or (self.playing and self.trainer.state == READY)
+            ):
+                due = self._due - self._interval if answering else self._due
+                delay = due - time.monotonic()
                 if delay <= 0:
                     return
                 with contextlib.suppress(TimeoutError):
@@ -265,10 +279,15 @@ class Session:
             done = max(1, trainer.step_count - steps)
             self._batch_seconds = max(1e-7, (time.perf_counter() - began) / done)
             if time.perf_counter() > deadline:
-                await asyncio.sleep(0)
-                if generation != self._generation or not (stepping or self.playing):
+                await self._turns.take(answer=stepping)  # let other tabs have a turn
+                # A reset stops the work; a pause, or a message the page waits to see
+                # answered, ends a play frame's training here (a step's is finished).
+                if generation != self._generation or not (stepping or self._playing_on()):
                     return
                 deadline = time.perf_counter() + SLICE_SECONDS
+
+    def _playing_on(self) -> bool:
+        return self.playing and not self._answering()
 
     def _play_goal(self) -> Callable[[], int]:
         if self.epochs_per_frame >= 1:

@@ -12,11 +12,13 @@ import time
 from collections.abc import Mapping
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.datastructures import State
 from starlette.websockets import WebSocketState
 
 from app.protocol import GENERAL, Ack, Message, MessageError, parse_message
 from app.session import Session
 from app.settings import Settings
+from app.turns import Turns
 from app.url_state import query_to_changes
 from engine.config import ConfigError, ExperimentConfig
 
@@ -72,7 +74,11 @@ async def training_stream(websocket: WebSocket) -> None:
                 await websocket.send_text(data)
 
     config, error = initial_config(websocket.query_params)
-    options = {"max_fps": settings.max_frames_per_second, "compress": settings.compress_frames}
+    options = {
+        "max_fps": settings.max_frames_per_second,
+        "turns": turns(state),
+        "compress": settings.compress_frames,
+    }
     try:
         session = Session(config, state.fragments, send, **options)
     except ConfigError as exc:  # valid on its own, yet no trainer can be built from it
@@ -91,6 +97,13 @@ async def training_stream(websocket: WebSocket) -> None:
         # tab go, and the cancelled pump ends in the next one.
         pump.cancel()
         state.sessions.discard(session)
+
+
+def turns(state: State) -> Turns:
+    """The process's turns to build a frame, shared by its sessions (made with the first)."""
+    if getattr(state, "turns", None) is None:
+        state.turns = Turns()
+    return state.turns
 
 
 def _pump_ended(task: asyncio.Task[None], websocket: WebSocket) -> None:

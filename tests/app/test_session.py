@@ -44,6 +44,11 @@ class Recorder:
         await self.message("ack", frame=self.session.frame_number)
 
 
+def header(frame: bytes) -> dict:
+    length = int.from_bytes(frame[5:9], "little")
+    return json.loads(frame[9 : 9 + length])
+
+
 async def settle(turns: int = 200) -> None:
     """Give every ready task many turns of the event loop, and the 1 ms rate timer time."""
     for pause in (0.01, 0):
@@ -121,6 +126,45 @@ def test_frames_go_out_at_most_max_fps_times_a_second():
     run(scenario)
 
 
+def test_a_message_is_answered_at_once_not_at_the_next_turn():
+    async def scenario(start):
+        tab = start(max_fps=2)  # a turn every 0.5 s
+        await settle()
+        await tab.ack()
+        began = time.monotonic()
+        await tab.message("config", learning_rate="0.1")
+        await settle()
+        assert len(tab.frames) == 2 and time.monotonic() - began < 0.25
+        assert header(tab.frames[-1])["config"]["learning_rate"] == 0.1
+        # One early frame per interval: the next answer waits for its turn.
+        await tab.ack()
+        await tab.message("config", learning_rate="0.3")
+        await settle()
+        assert len(tab.frames) == 2
+        await asyncio.sleep(0.5)
+        await settle()
+        assert len(tab.frames) == 3
+
+    run(scenario)
+
+
+def test_messages_do_not_raise_the_frame_rate():
+    async def scenario(start):
+        tab = start(max_fps=20)
+        await settle()
+        await tab.message("play")
+        began, rate = time.monotonic(), 0
+        while time.monotonic() - began < 0.5:
+            rate = 1 - rate
+            await tab.message("config", learning_rate=str((0.03, 0.01)[rate]))
+            await tab.ack()
+            await asyncio.sleep(0.005)
+        # 0.5 s at 20 frames/s: 10 frames, plus the first, one early, and one in flight.
+        assert len(tab.frames) <= 13
+
+    run(scenario)
+
+
 LONG_EPOCHS = {"n_points": 5000, "train_fraction": 0.9, "batch_size": 1, "hidden": [16] * 4}
 
 
@@ -131,8 +175,12 @@ def test_long_work_yields_to_the_event_loop_between_slices():
         await settle()
         await tab.message("play")
         await tab.ack()
+        while len(tab.frames) < 2:  # the answer to play: one slice of training
+            await asyncio.sleep(0)
+        assert tab.session.trainer.epoch_count == 0 < tab.session.trainer.step_count
+        await tab.ack()
         turns = 0
-        while len(tab.frames) < 2:
+        while len(tab.frames) < 3:
             await asyncio.sleep(0)
             turns += 1
         assert tab.session.trainer.epoch_count == 1
@@ -175,6 +223,29 @@ def test_a_step_during_long_play_work_pauses_and_still_steps():
         await settle()
         assert len(tab.frames) == 3 and tab.session.trainer.step_count == steps + 1
         assert tab.session.playing is False
+
+    run(scenario)
+
+
+def test_a_message_cuts_a_long_play_frame_short():
+    async def scenario(start):
+        tab = start(LONG_EPOCHS)
+        await settle()
+        await tab.message("speed", epochs_per_frame=100)
+        await tab.message("play")
+        await tab.ack()
+        while len(tab.frames) < 2:  # the answer to play
+            await asyncio.sleep(0)
+        await tab.ack()
+        for _ in range(3):  # a play frame's training under way: 100 epochs, seconds
+            await asyncio.sleep(0)
+        began = time.monotonic()
+        await tab.message("config", learning_rate="0.1")
+        while len(tab.frames) < 3:
+            await asyncio.sleep(0)
+        assert time.monotonic() - began < 0.1
+        assert header(tab.frames[-1])["config"]["learning_rate"] == 0.1
+        assert tab.session.trainer.epoch_count < 100 and tab.session.playing
 
     run(scenario)
 
