@@ -4,7 +4,7 @@ Each message is a JSON object with a ``type``; one small pydantic model per
 type, found through ``MESSAGES``. The ``config`` message carries experiment
 config keys, which ``engine.config.ExperimentConfig`` validates, so this file
 only reshapes them (htmx sends every value as a string). Anything wrong
-becomes a ``MessageError`` naming the problem, for the page to show.
+becomes a ``InputError`` naming the problem, for the page to show.
 """
 
 import json
@@ -22,6 +22,7 @@ from pydantic import (
 
 from app.url_state import query_to_changes
 from engine.config import ExperimentConfig
+from engine.errors import InputError
 from engine.features import FEATURES
 
 MAX_WEIGHT = 1000.0  # a hand-set weight or bias; larger is never useful on this plot
@@ -29,15 +30,6 @@ GENERAL = "general"  # the error slot for problems that are not about one contro
 SPEED = "epochs_per_frame"
 # The page has an error slot (``error-KEY``) beside each of these controls.
 ERROR_SLOTS = frozenset([*ExperimentConfig.model_fields, SPEED, GENERAL])
-
-
-class MessageError(ValueError):
-    """A bad message: ``key`` is the config key it concerns, or ``general``."""
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(f"{key}: {message}")
-        self.key = key
-        self.message = message
 
 
 def _comma_list(value: Any) -> Any:
@@ -163,23 +155,23 @@ MESSAGES: dict[str, type[Message]] = {
 
 
 def parse_message(text: str) -> Message:
-    """The message in ``text``, or a MessageError saying what is wrong with it."""
+    """The message in ``text``, or a InputError saying what is wrong with it."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise MessageError(GENERAL, f"the message is not JSON ({exc.msg})") from None
+        raise InputError(GENERAL, f"the message is not JSON ({exc.msg})") from None
     if not isinstance(data, Mapping):
-        raise MessageError(GENERAL, "a message must be a JSON object with a type")
+        raise InputError(GENERAL, "a message must be a JSON object with a type")
     kind = data.get("type")
     model = MESSAGES.get(kind) if isinstance(kind, str) else None
     if model is None:
-        raise MessageError(
+        raise InputError(
             GENERAL, f"unknown message type {kind!r}; expected one of {', '.join(MESSAGES)}"
         )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise MessageError(model.slot, _describe(kind, exc)) from None
+        raise InputError(model.slot, _describe(kind, exc)) from None
 
 
 def _describe(kind: str, exc: ValidationError) -> str:

@@ -27,7 +27,6 @@ from app.protocol import (
     Ack,
     Config,
     Message,
-    MessageError,
     Pause,
     Play,
     Regenerate,
@@ -39,7 +38,8 @@ from app.protocol import (
     View,
 )
 from app.turns import Turns
-from engine.config import ConfigError, ExperimentConfig
+from engine.config import ExperimentConfig
+from engine.errors import InputError
 from engine.trainer import READY, Trainer
 from engine.weights import set_bias, set_weight
 
@@ -122,7 +122,7 @@ class Session:
         """Apply one message; a bad one gets an error fragment and changes nothing."""
         try:
             self._handlers[type(message)](message)
-        except (ConfigError, MessageError) as exc:
+        except InputError as exc:
             await self.report(exc.key, exc.message)
             return
         except ValueError as exc:  # the engine refusing something the models let through
@@ -190,7 +190,7 @@ class Session:
 
     def _ack(self, message: Ack) -> None:
         if message.frame > self.frame_number:
-            raise MessageError(GENERAL, f"ack for frame {message.frame}, which was never sent")
+            raise InputError(GENERAL, f"ack for frame {message.frame}, which was never sent")
         if message.frame == self.unacked:
             self.unacked = None
 
@@ -204,7 +204,7 @@ class Session:
         try:
             setter(self.trainer.network, *args)
         except ValueError as exc:
-            raise MessageError(GENERAL, f"cannot edit the network: {exc}") from None
+            raise InputError(GENERAL, f"cannot edit the network: {exc}") from None
         self._at_record = False
         self._owed = True
 

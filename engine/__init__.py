@@ -10,7 +10,8 @@ computes over the plane::
     print(trainer.history[-1])
 """
 
-from engine.config import ConfigError, ExperimentConfig
+from engine.config import ExperimentConfig
+from engine.errors import InputError
 from engine.trainer import Trainer
 
-__all__ = ["ConfigError", "ExperimentConfig", "Trainer"]
+__all__ = ["ExperimentConfig", "InputError", "Trainer"]

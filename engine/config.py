@@ -18,6 +18,7 @@ from pydantic import (
 
 from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.datasets import DATASETS
+from engine.errors import InputError
 from engine.features import FEATURES
 from engine.initializers import INITIALIZERS
 from engine.losses import LOSSES
@@ -27,15 +28,6 @@ from engine.regularization import REGULARIZERS
 MAX_LAYERS = 8
 MAX_NEURONS = 16
 CUSTOM = "custom"
-
-
-class ConfigError(ValueError):
-    """An invalid config value: ``key`` names the field, ``message`` says what is allowed."""
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(f"{key}: {message}")
-        self.key = key
-        self.message = message
 
 
 def _one_of(choices: Any) -> AfterValidator:
@@ -99,20 +91,20 @@ class ExperimentConfig(BaseModel):
     def _consistent(self) -> "ExperimentConfig":
         dataset = DATASETS.get(self.dataset)
         if dataset and dataset.problem != self.problem:
-            raise ConfigError(
+            raise InputError(
                 "dataset", f"{self.dataset} is a {dataset.problem} dataset; set problem to match"
             )
         if self.loss == "cross_entropy":
             if self.problem != "classification":
-                raise ConfigError("loss", "cross_entropy needs problem=classification")
+                raise InputError("loss", "cross_entropy needs problem=classification")
             if self.output not in (None, "sigmoid"):
-                raise ConfigError("output", "cross_entropy needs the sigmoid output")
+                raise InputError("output", "cross_entropy needs the sigmoid output")
         if self.layer_activations is not None and len(self.layer_activations) > len(self.hidden):
-            raise ConfigError("layer_activations", "one entry at most per hidden layer")
+            raise InputError("layer_activations", "one entry at most per hidden layer")
         if dataset is not None:
             n_train = round((self.n_points or dataset.default_n) * self.train_fraction)
             if self.batch_size > n_train:
-                raise ConfigError(
+                raise InputError(
                     "batch_size", f"must be 1 … {n_train} (the number of training points)"
                 )
         return self
@@ -128,7 +120,7 @@ class ExperimentConfig(BaseModel):
 
     @classmethod
     def parse(cls, mapping: dict[str, Any]) -> "ExperimentConfig":
-        """Validate a mapping; raise ConfigError naming the first bad key."""
+        """Validate a mapping; raise InputError naming the first bad key."""
         try:
             return cls.model_validate(mapping)
         except ValidationError as exc:
@@ -139,10 +131,10 @@ class ExperimentConfig(BaseModel):
         return self.parse({**self.model_dump(), **changes})
 
 
-def _config_error(exc: ValidationError) -> ConfigError:
+def _config_error(exc: ValidationError) -> InputError:
     error = exc.errors()[0]
     original = (error.get("ctx") or {}).get("error")
-    if isinstance(original, ConfigError):
+    if isinstance(original, InputError):
         return original
     key = str(error["loc"][0]) if error["loc"] else "config"
     message = error["msg"].removeprefix("Value error, ")
@@ -151,7 +143,7 @@ def _config_error(exc: ValidationError) -> ConfigError:
         message = f"must be {bounds}; got {error['input']!r}"
     elif error["type"] == "extra_forbidden":
         message = f"unknown setting; valid settings are {', '.join(ExperimentConfig.model_fields)}"
-    return ConfigError(key, message)
+    return InputError(key, message)
 
 
 _RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}

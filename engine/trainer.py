@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from engine import datasets, fast
-from engine.config import CUSTOM, ConfigError, ExperimentConfig
+from engine.config import CUSTOM, ExperimentConfig
+from engine.errors import InputError
 from engine.features import transform
 from engine.losses import get_loss
 from engine.network import Network
@@ -83,7 +84,7 @@ class Trainer:
         data: tuple[Array, Array] | None = None,
         kernels: bool = True,
     ) -> "Trainer":
-        """Validate the config (ConfigError names a bad key) and build everything.
+        """Validate the config (InputError names a bad key) and build everything.
 
         ``data`` gives the points and labels when the dataset is ``custom``.
         ``kernels=False`` keeps to the NumPy code even where the compiled
@@ -98,7 +99,7 @@ class Trainer:
         data_rng, split_rng = (np.random.default_rng(s) for s in _seeds(cfg.seed, "data", "split"))
         if cfg.dataset == CUSTOM:
             if self._custom_data is None:
-                raise ConfigError("dataset", "custom needs points and labels")
+                raise InputError("dataset", "custom needs points and labels")
             X, y = datasets.validate_custom(*self._custom_data, problem=cfg.problem)
         else:
             X, y = datasets.generate(cfg.dataset, cfg.n_points, cfg.noise, data_rng)
@@ -106,7 +107,7 @@ class Trainer:
             X, y, cfg.train_fraction, split_rng
         )
         if not 1 <= cfg.batch_size <= len(self.X_train):
-            raise ConfigError("batch_size", f"must be 1 … {len(self.X_train)}")
+            raise InputError("batch_size", f"must be 1 … {len(self.X_train)}")
         self.inputs_train = transform(self.X_train, cfg.features)
         self.inputs_test = transform(self.X_test, cfg.features)
 
@@ -147,7 +148,7 @@ class Trainer:
         Live keys (learning rate, batch size, regularisation, dropout,
         optimizer, early stopping) apply to the next step; anything else
         regenerates the data and the network. Invalid changes raise
-        ConfigError and leave the trainer as it was.
+        InputError and leave the trainer as it was.
         """
         new = self.config.updated(dict(changes))
         fields = ExperimentConfig.model_fields
@@ -157,7 +158,7 @@ class Trainer:
         if not changed <= LIVE_KEYS:
             try:
                 self._load_data()
-            except ConfigError:
+            except InputError:
                 self.config = old
                 self._load_data()
                 raise
@@ -165,7 +166,7 @@ class Trainer:
             return True
         if new.batch_size > len(self.X_train):
             self.config = old
-            raise ConfigError("batch_size", f"must be 1 … {len(self.X_train)}")
+            raise InputError("batch_size", f"must be 1 … {len(self.X_train)}")
         self.network.dropout = new.dropout
         if "regularization" in changed:
             self.regularizer = get_regularizer(new.regularization)

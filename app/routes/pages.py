@@ -13,8 +13,9 @@ from app.presets import PRESETS
 from app.protocol import ERROR_SLOTS, GENERAL
 from app.url_state import config_to_query, query_to_changes
 from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
-from engine.config import ConfigError, ExperimentConfig
+from engine.config import ExperimentConfig
 from engine.datasets import AXIS_LABELS, DATASETS
+from engine.errors import InputError
 from engine.features import FEATURES, transform
 from engine.initializers import INITIALIZERS
 from engine.losses import LOSSES
@@ -47,7 +48,7 @@ def index(request: Request) -> HTMLResponse:
     error = None
     try:
         config = ExperimentConfig.parse(query_to_changes(request.query_params))
-    except ConfigError as exc:
+    except InputError as exc:
         config, error = ExperimentConfig(), exc
     return request.app.state.templates.TemplateResponse(
         request, "index.html", page_context(config, error)
@@ -60,7 +61,7 @@ def healthz() -> str:
     return "ok"
 
 
-def page_context(config: ExperimentConfig, error: ConfigError | None) -> dict[str, Any]:
+def page_context(config: ExperimentConfig, error: InputError | None) -> dict[str, Any]:
     """Everything index.html needs: the config, the menus' choices, thumbnails, presets."""
     return {
         "config": config,
@@ -98,7 +99,7 @@ def page_context(config: ExperimentConfig, error: ConfigError | None) -> dict[st
     }
 
 
-def _error_slots(error: ConfigError | None) -> dict[str, str]:
+def _error_slots(error: InputError | None) -> dict[str, str]:
     """A bad URL's error, keyed by the control it belongs beside (else ``general``)."""
     if error is None:
         return {}

@@ -15,12 +15,13 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.datastructures import State
 from starlette.websockets import WebSocketState
 
-from app.protocol import GENERAL, Ack, Message, MessageError, parse_message
+from app.protocol import GENERAL, Ack, Message, parse_message
 from app.session import Session
 from app.settings import Settings
 from app.turns import Turns
 from app.url_state import query_to_changes
-from engine.config import ConfigError, ExperimentConfig
+from engine.config import ExperimentConfig
+from engine.errors import InputError
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ async def training_stream(websocket: WebSocket) -> None:
     }
     try:
         session = Session(config, state.fragments, send, **options)
-    except ConfigError as exc:  # valid on its own, yet no trainer can be built from it
+    except InputError as exc:  # valid on its own, yet no trainer can be built from it
         session, error = Session(ExperimentConfig(), state.fragments, send, **options), exc
     state.sessions.add(session)
     pump = asyncio.create_task(session.run(), name="nnp-pump")
@@ -116,11 +117,11 @@ def _pump_ended(task: asyncio.Task[None], websocket: WebSocket) -> None:
     closing.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
-def initial_config(query: Mapping[str, str]) -> tuple[ExperimentConfig, ConfigError | None]:
+def initial_config(query: Mapping[str, str]) -> tuple[ExperimentConfig, InputError | None]:
     """The config in the websocket's query string, or the defaults and what was wrong."""
     try:
         return ExperimentConfig.parse(query_to_changes(query)), None
-    except ConfigError as exc:
+    except InputError as exc:
         return ExperimentConfig(), exc
 
 
@@ -138,10 +139,10 @@ async def receive(websocket: WebSocket, session: Session, settings: Settings) ->
             return
         if event["type"] == "websocket.disconnect":
             return
-        message: Message | MessageError
+        message: Message | InputError
         try:
             message = parse_message(_text(event, settings.max_message_bytes))
-        except MessageError as exc:
+        except InputError as exc:
             message = exc
         # Acks are never dropped: a lost ack would stall the tab for good.
         if not isinstance(message, Ack) and not limit.allow():
@@ -149,7 +150,7 @@ async def receive(websocket: WebSocket, session: Session, settings: Settings) ->
                 limit.warned = True
                 await session.report(GENERAL, "too many messages; some were ignored")
             continue
-        if isinstance(message, MessageError):
+        if isinstance(message, InputError):
             await session.report(message.key, message.message)
         else:
             await session.handle(message)
@@ -159,8 +160,8 @@ def _text(event: Mapping[str, object], max_bytes: int) -> str:
     """The event's text, if it is text and not too long."""
     text = event.get("text")
     if not isinstance(text, str):
-        raise MessageError(GENERAL, "binary messages are not accepted; send JSON text")
+        raise InputError(GENERAL, "binary messages are not accepted; send JSON text")
     size = len(text.encode())
     if size > max_bytes:
-        raise MessageError(GENERAL, f"message too large ({size} bytes; the limit is {max_bytes})")
+        raise InputError(GENERAL, f"message too large ({size} bytes; the limit is {max_bytes})")
     return text

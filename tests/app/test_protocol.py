@@ -5,7 +5,7 @@ import pytest
 from app.protocol import (
     Ack,
     Config,
-    MessageError,
+    InputError,
     SetWeight,
     Speed,
     Step,
@@ -67,6 +67,6 @@ def test_config_lists_arrive_as_arrays_or_comma_strings_and_empty_means_none():
     ],
 )
 def test_bad_messages_raise_an_error_naming_the_slot_and_the_problem(text, key, says):
-    with pytest.raises(MessageError) as error:
+    with pytest.raises(InputError) as error:
         parse_message(text)
     assert error.value.key == key and says in error.value.message

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from engine import ConfigError, ExperimentConfig, Trainer
+from engine import ExperimentConfig, InputError, Trainer
 
 # (key the error must name, the bad config). Every field of ExperimentConfig
 # appears at least once; see test_the_table_covers_every_key.
@@ -72,7 +72,7 @@ def _case_id(config: dict) -> str:
 
 @pytest.mark.parametrize(("key", "config"), BAD_VALUES, ids=[_case_id(c) for _, c in BAD_VALUES])
 def test_invalid_config_raises_config_error_naming_the_key(key, config):
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(InputError) as caught:
         ExperimentConfig.parse(config)
     assert caught.value.key == key
     assert str(caught.value).startswith(f"{key}: ")
@@ -81,7 +81,7 @@ def test_invalid_config_raises_config_error_naming_the_key(key, config):
 
 @pytest.mark.parametrize(("key", "config"), BAD_VALUES[::6])
 def test_trainer_from_config_raises_the_same_error(key, config):
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(InputError) as caught:
         Trainer.from_config(config)
     assert caught.value.key == key
 
@@ -91,7 +91,7 @@ def test_the_table_covers_every_key():
 
 
 def test_config_error_is_a_value_error():
-    assert issubclass(ConfigError, ValueError)
+    assert issubclass(InputError, ValueError)
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ def test_config_error_is_a_value_error():
     ],
 )
 def test_error_message_states_what_is_allowed(config, allowed):
-    with pytest.raises(ConfigError, match=allowed):
+    with pytest.raises(InputError, match=allowed):
         ExperimentConfig.parse(config)
 
 
@@ -188,7 +188,7 @@ def test_updated_returns_a_validated_copy_and_leaves_the_original_alone():
     changed = config.updated({"learning_rate": 0.3, "hidden": [3]})
     assert (changed.learning_rate, changed.hidden) == (0.3, [3])
     assert (config.learning_rate, config.hidden) == (0.1, [4, 2])
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(InputError) as caught:
         config.updated({"dropout": 2})
     assert caught.value.key == "dropout"
     assert config.dropout == 0.0
@@ -202,7 +202,7 @@ def test_assignment_is_validated_too():
 
 
 def test_custom_dataset_without_points_names_the_dataset_key():
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(InputError) as caught:
         Trainer.from_config({"dataset": "custom"})
     assert caught.value.key == "dataset"
 
@@ -210,7 +210,7 @@ def test_custom_dataset_without_points_names_the_dataset_key():
 def test_custom_batch_larger_than_its_training_set_names_batch_size():
     points = np.random.default_rng(0).uniform(-5, 5, size=(30, 2))
     labels = np.where(points[:, 0] > 0, 1.0, -1.0)
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(InputError) as caught:
         Trainer.from_config({"dataset": "custom", "batch_size": 16}, data=(points, labels))
     assert caught.value.key == "batch_size"
     assert "1 … 15" in caught.value.message

@@ -4,7 +4,7 @@ import warnings
 import numpy as np
 import pytest
 
-from engine import ConfigError, Trainer
+from engine import InputError, Trainer
 from engine.optimizers import Adam
 
 SPIRAL = {"dataset": "spiral", "hidden": [8, 8, 8], "activation": "tanh"}
@@ -349,7 +349,7 @@ INVALID_CHANGES = [
 def test_an_invalid_change_raises_and_leaves_the_trainer_as_it_was(key, changes, train):
     config = {"batch_size": 25}
     trainer, twin = train(config, 2), train(config, 2)
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(InputError) as caught:
         trainer.configure(changes)
     assert caught.value.key == key
     assert trainer.config == twin.config
