@@ -51,3 +51,15 @@ def test_the_healthcheck_command_passes_against_a_running_server(live_server):
     assert subprocess.run(command, timeout=30).returncode == 0
     command[-1] = command[-1].replace("/healthz", "/no-such-page")
     assert subprocess.run(command, capture_output=True, timeout=30).returncode != 0
+
+
+def test_the_final_stage_holds_the_built_virtualenv_and_no_sources():
+    final = DOCKERFILE.rsplit("\nFROM ", 1)[1]
+    copies = re.findall(r"^COPY .*$", final, re.M)
+    assert copies and all(c.startswith("COPY --from=build ") for c in copies), copies
+
+
+def test_strip_spares_the_libraries_auditwheel_patched():
+    # Stripped, numpy.libs' OpenBLAS fails to load ("ELF load command … not page-aligned").
+    strip = re.search(r"find [^\n]*'\*\.so'[^\n]*\n[^\n]*strip", DOCKERFILE)
+    assert strip and "-not -path '*.libs/*'" in strip.group(0)
