@@ -13,13 +13,15 @@ RUN groupadd --gid 10001 playground \
     && mkdir -p /var/cache/nn-playground/numba \
     && chown -R 10001:10001 /var/cache/nn-playground
 
-# A plain (non-editable) install: the page's templates and static files go to
-# <prefix>/share/nn-playground with the wheel, and the sources leave the image.
+# A plain (non-editable) install: the page's templates and static files and the
+# built-in lessons go to <prefix>/share/nn-playground with the wheel, and the
+# sources leave the image.
 COPY pyproject.toml README.md /tmp/src/
 COPY engine /tmp/src/engine
 COPY app /tmp/src/app
 COPY templates /tmp/src/templates
 COPY static /tmp/src/static
+COPY lessons /tmp/src/lessons
 RUN pip install --no-cache-dir /tmp/src && rm -rf /tmp/src
 
 USER 10001:10001
