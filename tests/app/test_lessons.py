@@ -43,6 +43,34 @@ def test_every_step_claims_what_shows_within_15_seconds_and_stays_true(lesson, s
     assert step.say.endswith(".") and step.ask.endswith("?")
 
 
+# Every concept of the lectures, and how to recognise a step that teaches it.
+CONCEPTS = {
+    "polar vs Cartesian": lambda c: "r" in c.features and c.hidden == [],
+    "the perceptron": lambda c: c.dataset == "pass-fail" and c.hidden == [],
+    "width on the spiral": lambda c: c.dataset == "spiral" and len(c.hidden) == 1,
+    "depth on the spiral": lambda c: c.dataset == "spiral" and len(c.hidden) >= 3,
+    "a regression curve": lambda c: c.problem == "regression" and c.hidden != [],
+    "sigmoid in depth": lambda c: c.activation == "sigmoid" and len(c.hidden) >= 5,
+    "dying ReLU": lambda c: c.activation == "relu" and c.learning_rate >= 1,
+    "squared vs cross-entropy": lambda c: c.loss == "squared" and c.output == "sigmoid",
+    "learning rate too low": lambda c: c.learning_rate <= 0.0001,
+    "learning rate too high": lambda c: c.learning_rate >= 3,
+    "batch size": lambda c: c.batch_size == 1,
+    "overfitting": lambda c: c.train_fraction <= 0.3 and c.noise > 0,
+    "dropout": lambda c: c.dropout > 0,
+    "L1": lambda c: c.regularization == "l1",
+    "L2": lambda c: c.regularization == "l2",
+    "early stopping": lambda c: c.early_stopping is not None,
+    "batch norm": lambda c: c.batch_norm,
+    "zero-init symmetry": lambda c: c.init == "zeros",
+}
+
+
+@pytest.mark.parametrize("concept", CONCEPTS)
+def test_every_concept_of_the_lectures_has_a_built_in_step(concept):
+    assert any(CONCEPTS[concept](step.config) for _, step in (p.values for p in STEPS))
+
+
 def test_the_built_in_lessons_ship_beside_the_packages_and_load_by_name_in_file_order():
     lessons = load_lessons(BUILT_IN_DIR)
     assert Path(__file__).resolve().parents[2] / "lessons" == BUILT_IN_DIR
@@ -154,3 +182,48 @@ def test_lesson_files_need_good_names_distinct_lessons_and_a_folder_that_has_som
     write(tmp_path, GOOD, "mine.toml")
     with pytest.raises(LessonError, match="already holds the lesson 'mine'"):
         load_lessons(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("claim", "values", "holds"),
+    [
+        (
+            "test_loss rises from 1 to 10",
+            [1, 0, 2, 1, 3, 2, 4, 3, 5, 4],
+            True,
+        ),  # steadily, not monotone
+        ("test_loss rises from 1 to 10", [1, 1, 2, 2, 3, 3, 3, 3, 5, 5], False),  # a flat fifth
+        ("train_loss falls from 1 to 5", [5, 4, 3, 2, 1], True),
+        ("train_loss spread <= 0.5 from 1 to 5", [1, 1.2, 1.5, 1.1, 1], True),
+        ("train_loss spread <= 0.4 from 1 to 5", [1, 1.2, 1.5, 1.1, 1], False),
+        ("train_loss jumps >= 1 from 1 to 5", [0, 1, 0, 1, 0], True),
+        ("test_accuracy >= 0.9 from 2 to 4", [0.9, 0.95, 1.0], True),
+        ("test_accuracy >= 0.9 at 3", [0.89], False),
+        ("test_loss <= 1 from 1 to 2", [0.5, float("nan")], False),  # NaN is never "small"
+        ("diverged from 1 to 2", [1, 1], True),
+        ("stopped from 1 to 2", [0, 1], False),
+    ],
+)
+def test_a_claim_holds_exactly_when_its_words_say(claim, values, holds):
+    claim = parse_claim(claim)
+    assert len(claim.epochs) == len(values)
+    assert (claim.judge(values) is None) == holds
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("test_accuracy >= 0.9 by 100", "cannot read claim"),
+        ("accuracy >= 0.9 at 100", "unknown measure 'accuracy'"),
+        ("test_loss at 10", "say how test_loss compares"),
+        ("diverged >= 1 at 10", "diverged is yes or no"),
+        ("test_loss spread from 1 to 10", "say how test_loss compares"),
+        ("test_loss spread rises from 1 to 10", "spread needs a comparison"),
+        ("test_loss rises from 1 to 3", "at least 5 epochs"),
+        ("test_loss <= 1 from 20 to 10", "forwards"),
+        ("test_loss <= 1 from 1 to 5000", "within 1 … 2000"),
+    ],
+)
+def test_a_claim_that_cannot_be_checked_says_why(text, words):
+    with pytest.raises(ValueError, match=words):
+        parse_claim(text)
