@@ -150,7 +150,7 @@ def check(config: ExperimentConfig, claims: Sequence[Claim]) -> list[str]:
     for claim in claims:
         problem = claim.judge([values[claim.measure, e] for e in claim.epochs])
         if problem:
-            failures.append(f"{claim.text!r}: {problem}")
+            failures.append(f"{claim.text!r} ({MEASURES[claim.measure].meaning}): {problem}")
     return failures
 
 

@@ -7,19 +7,16 @@ a typo in a lesson file, caught when the lessons load.
 
 from engine.config import ExperimentConfig
 
-VIEW_CONTROLS: dict[str, str] = {
-    "play": "the play, pause and step buttons",
-    "reset": "the reset button",
-    "regenerate": "the button that draws new data",
-    "speed": "the speed menu (epochs per frame)",
-    "show_test": "the checkbox that shows the test points",
-    "discretize": "the checkbox that discretizes the output",
-    "log_scale": "the loss chart's log-scale checkbox",
-    "pair": "the menus choosing the representation view's axes",
-    "weights": "editing a weight or bias by clicking it",
-}
+VIEW_CONTROLS = (
+    "play",  # the play, pause and step buttons
+    "reset",
+    "regenerate",  # the button that draws new data
+    "speed",  # the speed menu (epochs per frame)
+    "show_test",  # the checkbox that shows the test points
+    "discretize",  # the checkbox that discretizes the output
+    "log_scale",  # the loss chart's log-scale checkbox
+    "pair",  # the menus choosing the representation view's axes
+    "weights",  # editing a weight or bias by clicking it
+)
 
-CONTROLS: dict[str, str] = {
-    **{key: f"the {key} setting" for key in ExperimentConfig.model_fields},
-    **VIEW_CONTROLS,
-}
+CONTROLS = (*ExperimentConfig.model_fields, *VIEW_CONTROLS)

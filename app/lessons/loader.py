@@ -26,10 +26,9 @@ class LessonError(InputError):
         super().__init__("lessons", message)
         self.path = path
         self.line = line
-        self.args = (f"{path}:{line}: {message}",)
 
     def __str__(self) -> str:
-        return self.args[0]
+        return f"{self.path}:{self.line}: {self.message}"
 
 
 def load_lessons(directory: Path | str) -> dict[str, Lesson]:

@@ -12,6 +12,8 @@ import pytest
 
 from app.lessons import BUILT_IN_DIR, LessonError, built_in_lessons, load_lessons
 from app.lessons.claims import check, parse_claim
+from app.lessons.controls import CONTROLS
+from app.lessons.measures import MEASURES
 from engine import fast
 
 # At 1× the page trains one epoch a frame, up to 20 frames a second: a sentence
@@ -227,3 +229,9 @@ def test_a_claim_holds_exactly_when_its_words_say(claim, values, holds):
 def test_a_claim_that_cannot_be_checked_says_why(text, words):
     with pytest.raises(ValueError, match=words):
         parse_claim(text)
+
+
+def test_the_format_guide_names_every_measure_and_control():
+    guide = (BUILT_IN_DIR / "README.md").read_text(encoding="utf-8")
+    for name in [*MEASURES, *CONTROLS]:
+        assert f"`{name}`" in guide, name
