@@ -16,13 +16,14 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends binutils \
     && rm -rf /var/lib/apt/lists/*
 
-# A plain (non-editable) install: the page's templates and static files go to
-# <prefix>/share/nn-playground with the wheel.
+# A plain (non-editable) install: the page's templates and static files and the
+# built-in lessons go to <prefix>/share/nn-playground with the wheel.
 COPY pyproject.toml README.md /src/
 COPY engine /src/engine
 COPY app /src/app
 COPY templates /src/templates
 COPY static /src/static
+COPY lessons /src/lessons
 # The virtualenv loses pip, the libraries' own test suites and symbol tables (not
 # the libraries under *.libs: auditwheel patched those, and strip breaks them);
 # it keeps the compiled bytecode, which makes the server start faster.

@@ -1,4 +1,5 @@
-"""A wheel must carry the page: every template and static file is in pyproject's data-files."""
+"""A wheel must carry the page and the lessons: every template, static file and built-in
+lesson is in pyproject's data-files."""
 
 import tomllib
 from pathlib import Path
@@ -14,7 +15,7 @@ def _data_files() -> dict[str, list[str]]:
     return pyproject["tool"]["setuptools"]["data-files"]
 
 
-def test_every_page_file_is_installed_with_the_wheel():
+def test_every_page_file_and_lesson_is_installed_with_the_wheel():
     installed = {
         path.relative_to(ROOT)
         for target, patterns in _data_files().items()
@@ -24,9 +25,9 @@ def test_every_page_file_is_installed_with_the_wheel():
     }
     page_files = {
         path.relative_to(ROOT)
-        for folder in ("templates", "static")
+        for folder in ("templates", "static", "lessons")
         for path in (ROOT / folder).rglob("*")
-        if path.is_file()
+        if path.is_file() and (folder != "lessons" or path.suffix == ".toml")
     }
     assert page_files - installed == set()
 
