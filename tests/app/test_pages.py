@@ -166,7 +166,7 @@ def test_every_script_and_style_the_page_names_is_served(client):
     elements = page(client)
     paths = [a["src"] for a in elements.where("script") if a.get("src")]
     paths += [a["href"] for a in elements.where("link", rel="stylesheet")]
-    assert "/plotly/plotly.min.js" in paths
+    assert "/static/vendor/plotly-cartesian.min.js" in paths
     for path in paths:
         assert client.get(path).status_code == 200, path
 

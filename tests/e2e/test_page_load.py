@@ -15,7 +15,9 @@ def test_page_loads_without_console_errors_or_foreign_requests(playground):
     foreign = [url for url in playground.requests if urlsplit(url).netloc not in (own_host, "")]
     assert foreign == []
     assert any(url.endswith("/static/vendor/htmx.min.js") for url in playground.requests)
-    assert any(url.endswith("/plotly/plotly.min.js") for url in playground.requests)
+    assert any(
+        url.endswith("/static/vendor/plotly-cartesian.min.js") for url in playground.requests
+    )
     assert playground.console_errors == []
 
 
