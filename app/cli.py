@@ -7,16 +7,14 @@ N processes, each calling ``create_app()``; the settings reach them through
 """
 
 import argparse
-import asyncio
 import os
 import sys
 import threading
 import webbrowser
-from dataclasses import fields
-from urllib.parse import urlsplit
 
 import uvicorn
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
@@ -24,14 +22,6 @@ from app.settings import Settings
 # Server-side messages larger than this are refused by uvicorn itself; up to it
 # the app answers an oversized message with an error the page can show.
 TRANSPORT_SIZE_FACTOR = 64
-LIMIT_HELP = {
-    "max_sessions": "tabs per process; over it a tab is told the server is full",
-    "max_message_bytes": "largest control message a tab may send",
-    "max_messages_per_second": "control messages per tab per second",
-    "idle_timeout": "seconds without a message before a tab is disconnected",
-    "max_frames_per_second": "frames per tab per second, at most",
-    "compress_frames": "zlib-compress the maps in each frame",
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,19 +35,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=_positive(int), default=1, help="server processes")
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
     parser.add_argument("--get", metavar="PATH", help="request PATH in-process, print it, exit")
-    defaults = Settings()
     limits = parser.add_argument_group("limits (also NNP_<NAME> environment variables)")
-    for field in fields(Settings):
-        if field.name not in LIMIT_HELP:
-            continue
+    for field in Settings.options():
         flag = "--" + field.name.replace("_", "-")
-        default = getattr(defaults, field.name)
-        if isinstance(default, bool):
+        # None, not the default: an unset flag leaves the NNP_* variable in force.
+        if isinstance(field.default, bool):
             action: object = argparse.BooleanOptionalAction
-            limits.add_argument(flag, action=action, default=None, help=LIMIT_HELP[field.name])
+            limits.add_argument(flag, action=action, default=None, help=field.metadata["help"])
         else:
-            kind = _positive(type(default))
-            help_text = f"{LIMIT_HELP[field.name]} (default: {default:g})"
+            kind = _positive(type(field.default))
+            help_text = f"{field.metadata['help']} (default: {field.default:g})"
             limits.add_argument(flag, type=kind, default=None, help=help_text)
     return parser
 
@@ -77,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line and serve (or answer ``--get``); returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    overrides = {name: getattr(args, name) for name in LIMIT_HELP}
+    overrides = {field.name: getattr(args, field.name) for field in Settings.options()}
     try:
         settings = Settings.from_env(**overrides)
     except ValueError as exc:
@@ -107,54 +94,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def smoke_get(app: FastAPI, path: str) -> int:
     """Print the body of GET ``path``; 0 on success, 1 on an HTTP error status."""
-    status, body = asyncio.run(_asgi_get(app, path))
-    text = body.decode(errors="replace")
+    # Outside a ``with`` block the client skips the lifespan: no kernel warm-up.
+    response = TestClient(app, base_url="http://localhost", follow_redirects=False).get(path)
+    text = response.content.decode(errors="replace")
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    if status >= 400:
-        print(f"nn-playground: GET {path} returned HTTP {status}", file=sys.stderr)
+    if response.status_code >= 400:
+        print(f"nn-playground: GET {path} returned HTTP {response.status_code}", file=sys.stderr)
         return 1
     return 0
-
-
-async def _asgi_get(app: FastAPI, path: str) -> tuple[int, bytes]:
-    """One GET request straight through the ASGI interface, no socket."""
-    url = urlsplit(path)
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": url.path or "/",
-        "raw_path": (url.path or "/").encode(),
-        "query_string": url.query.encode(),
-        "root_path": "",
-        "headers": [(b"host", b"localhost")],
-        "client": ("127.0.0.1", 0),
-        "server": ("localhost", 80),
-    }
-    response = {"status": 500, "body": b""}
-    requested, finished = False, asyncio.Event()
-
-    async def receive() -> dict[str, object]:
-        nonlocal requested
-        if not requested:
-            requested = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        # Streaming responses listen for the client leaving: it leaves once served.
-        await finished.wait()
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict[str, object]) -> None:
-        if message["type"] == "http.response.start":
-            response["status"] = message["status"]
-        elif message["type"] == "http.response.body":
-            response["body"] += message.get("body", b"")
-            if not message.get("more_body", False):
-                finished.set()
-
-    await app(scope, receive, send)
-    return response["status"], response["body"]
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """The binary frame format (docs/protocol.md): magic, version, JSON header, arrays.
 
 This file knows bytes, not training: it quantises maps to uint8, lays the
-arrays out back to back (each at a multiple of 4 bytes, so the page can view
-float32 data in place), lists them in the header's ``arrays`` table and, when
-asked, zlib-compresses the arrays section.
+arrays out back to back with no padding (the page copies each array out of
+the section, so none needs an aligned offset), lists them in the header's
+``arrays`` table and, when asked, zlib-compresses the arrays section.
 """
 
 import json
@@ -18,7 +18,6 @@ import numpy as np
 MAGIC = b"NNPF"
 VERSION = 1
 PREFIX = struct.Struct("<4sBI")  # magic, version, header length
-ALIGN = 4
 ZLIB_LEVEL = 1  # level 1 gets most of the gain on smooth maps for a fraction of the time
 # 64 shades per map: twice TensorFlow Playground's 30, and 6-bit codes compress well.
 LEVELS = 64
@@ -116,10 +115,8 @@ def encode_frame(header: dict[str, Any], arrays: Sequence[FrameArray], compress:
             continue
         placed[id(array.data)] = offset
         table.append(array.entry(offset))
-        raw = array.data.tobytes()
-        padding = -len(raw) % ALIGN
-        chunks.append(raw + b"\0" * padding)
-        offset += len(raw) + padding
+        chunks.append(array.data.tobytes())
+        offset += array.data.nbytes
     section = b"".join(chunks)
     if compress:
         section = zlib.compress(section, ZLIB_LEVEL)
@@ -128,6 +125,4 @@ def encode_frame(header: dict[str, Any], arrays: Sequence[FrameArray], compress:
         separators=(",", ":"),
         allow_nan=False,
     ).encode()
-    # Spaces after the JSON are still valid JSON and start the arrays section aligned.
-    text += b" " * (-(PREFIX.size + len(text)) % ALIGN)
     return PREFIX.pack(MAGIC, VERSION, len(text)) + text + section

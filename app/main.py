@@ -3,19 +3,16 @@
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-import plotly
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.gzip import GZipMiddleware
 
+from app.assets import PREFIX, Assets
 from app.fragments import Fragments
 from app.routes import pages, ws
 from app.settings import Settings
 from engine.fast import warm_up
-
-PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
 
 
 @asynccontextmanager
@@ -33,9 +30,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.state.fragments = Fragments(app.state.templates.env)
     app.state.sessions = set()  # this process's live sessions, for the cap
-    # Plotly.js comes from the installed plotly wheel, never from a CDN.
-    app.mount("/plotly", StaticFiles(directory=PLOTLY_DIR), name="plotly")
-    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    assets = Assets(settings.static_dir)
+    app.state.templates.env.globals.update(asset=assets.url, import_map=assets.import_map)
+    app.add_route(PREFIX + "{path:path}", assets.respond, include_in_schema=False)
+    # The page itself (static files come compressed already and are left alone).
+    app.add_middleware(GZipMiddleware)
     app.include_router(pages.router)
     app.include_router(ws.router)
     return app

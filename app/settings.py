@@ -3,8 +3,9 @@ environment variables (``NNP_MAX_SESSIONS=50``) and CLI flags."""
 
 import os
 import sys
-from dataclasses import dataclass, fields, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "NNP_"
@@ -21,27 +22,41 @@ TEMPLATES_DIR, STATIC_DIR = page_dir("templates"), page_dir("static")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
+def option(default: object, help: str) -> Any:
+    """A setting that is also a CLI flag and an ``NNP_*`` variable; ``help`` is the
+    flag's help text (app/cli.py builds the flags from these fields)."""
+    return field(default=default, metadata={"help": help})
+
+
 @dataclass(frozen=True)
 class Settings:
-    max_sessions: int = 400  # per process; over it a tab is told the server is full
-    max_message_bytes: int = 16_384
-    max_messages_per_second: float = 60.0  # per tab, averaged over a one-second burst
+    max_sessions: int = option(400, "tabs per process; over it a tab is told the server is full")
+    max_message_bytes: int = option(16_384, "largest control message a tab may send")
+    # Averaged over a one-second burst (app/routes/ws.py).
+    max_messages_per_second: float = option(60.0, "control messages per tab per second")
     # A paused tab sends nothing; two hours outlasts a lecture before it is closed.
-    idle_timeout: float = 7200.0  # seconds without a message
-    max_frames_per_second: float = 20.0
-    compress_frames: bool = True  # zlib the arrays section (about 2.5x fewer bytes)
+    idle_timeout: float = option(7200.0, "seconds without a message before a tab is disconnected")
+    max_frames_per_second: float = option(20.0, "frames per tab per second, at most")
+    # The arrays section shrinks about 2.5x.
+    compress_frames: bool = option(True, "zlib-compress the maps in each frame")
     templates_dir: Path = TEMPLATES_DIR
     static_dir: Path = STATIC_DIR
+
+    @classmethod
+    def options(cls) -> list[Field[Any]]:
+        """The fields that are command-line flags, in declaration order."""
+        return [f for f in fields(cls) if "help" in f.metadata]
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
         """Defaults, then ``NNP_<FIELD>`` variables, then explicit overrides."""
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        for field in fields(cls):
-            name = ENV_PREFIX + field.name.upper()
+        for setting in fields(cls):
+            name = ENV_PREFIX + setting.name.upper()
             if name in environ:
-                values[field.name] = _convert(name, environ[name], type(getattr(cls, field.name)))
+                kind = type(getattr(cls, setting.name))
+                values[setting.name] = _convert(name, environ[name], kind)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
 

@@ -50,8 +50,9 @@ def index(request: Request) -> HTMLResponse:
         config = ExperimentConfig.parse(query_to_changes(request.query_params))
     except InputError as exc:
         config, error = ExperimentConfig(), exc
+    # Always asked again: the page names this release's hashed asset URLs.
     return request.app.state.templates.TemplateResponse(
-        request, "index.html", page_context(config, error)
+        request, "index.html", page_context(config, error), headers={"Cache-Control": "no-cache"}
     )
 
 

@@ -100,7 +100,10 @@ export class Controls {
         el.value = value ?? "";
       }
     }
-    for (const key of ["train_fraction", "dropout", "seed"]) this.show(key, config[key]);
+    // The markup says which values are shown beside their controls (data-shows).
+    for (const el of this.root.querySelectorAll("[data-shows]")) {
+      showValue(el, config[el.dataset.shows]);
+    }
     for (const button of this.root.querySelectorAll("[data-dataset]")) {
       button.setAttribute("aria-pressed", String(button.dataset.dataset === config.dataset));
     }
@@ -115,9 +118,7 @@ export class Controls {
 
   /** Show a value in the elements that mirror it (outputs, the slider's twin). */
   show(key, value, source = null) {
-    for (const el of this.root.querySelectorAll(`[data-shows="${key}"]`)) {
-      el.textContent = FORMATS[el.dataset.format ?? "plain"](value);
-    }
+    for (const el of this.root.querySelectorAll(`[data-shows="${key}"]`)) showValue(el, value);
     if (source) {
       for (const twin of this.root.querySelectorAll(`[data-config="${key}"]`)) {
         if (twin !== source) twin.value = value;
@@ -142,6 +143,11 @@ export class Controls {
     this.root.dataset.playing = String(header.playing);
     this.root.dataset.state = header.state;
   }
+}
+
+/** An element that mirrors a value, in its data-format. */
+function showValue(el, value) {
+  el.textContent = FORMATS[el.dataset.format ?? "plain"](value);
 }
 
 /** Select a value, adding an option when a URL chose one the menu lacks. */

@@ -36,7 +36,7 @@ def test_get_of_a_missing_page_exits_non_zero_and_says_why(capsys):
 
 
 def test_get_of_a_static_file_streams_it_whole(capsys):
-    assert cli.main(["--get", "/plotly/plotly.min.js"]) == 0
+    assert cli.main(["--get", "/static/vendor/plotly-cartesian.min.js"]) == 0
     assert len(capsys.readouterr().out) > 1_000_000
 
 

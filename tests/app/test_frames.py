@@ -44,15 +44,15 @@ def test_stacked_maps_get_one_range_per_slice_and_survive_nan():
     assert array.data[0].min() == 0 and array.data[0].max() == 255
 
 
-def test_arrays_are_laid_out_aligned_in_header_order(frame_reader):
+def test_arrays_are_laid_out_back_to_back_in_header_order(frame_reader):
     arrays = [
-        map_array("odd", np.zeros((3, 3)), (-1.0, 1.0)),  # 9 bytes: padded to 12
+        map_array("odd", np.zeros((3, 3)), (-1.0, 1.0)),  # 9 bytes: no padding after them
         float_array("points", np.arange(6).reshape(3, 2)),
         FrameArray("codes", np.arange(5, dtype=np.uint8), range=(0.0, 255.0)),
     ]
     frame = frame_reader(encode_frame({"type": "frame", "frame": 1}, arrays, compress=False))
     assert [e["name"] for e in frame.header["arrays"]] == ["odd", "points", "codes"]
-    assert [e["offset"] for e in frame.header["arrays"]] == [0, 12, 36]
+    assert [e["offset"] for e in frame.header["arrays"]] == [0, 9, 33]
     np.testing.assert_array_equal(frame.raw["points"], np.arange(6).reshape(3, 2))
     assert frame.raw["points"].dtype == np.float32
     np.testing.assert_array_equal(frame.values["codes"], np.arange(5))

@@ -5,6 +5,7 @@ import base64
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -166,7 +167,7 @@ def test_every_script_and_style_the_page_names_is_served(client):
     elements = page(client)
     paths = [a["src"] for a in elements.where("script") if a.get("src")]
     paths += [a["href"] for a in elements.where("link", rel="stylesheet")]
-    assert "/plotly/plotly.min.js" in paths
+    assert "/static/vendor/plotly-cartesian.min.js" in [urlsplit(p).path for p in paths]
     for path in paths:
         assert client.get(path).status_code == 200, path
 

@@ -1,4 +1,4 @@
-"""The vendored htmx files are exactly the pinned npm releases (static/vendor/README.md)."""
+"""The vendored files are exactly the pinned npm releases (static/vendor/README.md)."""
 
 import hashlib
 from pathlib import Path
@@ -12,6 +12,8 @@ PINNED = {
     "htmx.min.js": "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717",
     # htmx-ext-ws 2.0.4, package/dist/ws.min.js
     "ws.min.js": "896afc2936ded7a56373edf16ce75b0fe9bf49c03d1f55aee9baa94cb87c8d3e",
+    # plotly.js-cartesian-dist-min 4.1.1, package/plotly-cartesian.min.js
+    "plotly-cartesian.min.js": "79542150855a52c567260e3137095dbe2b744e6d702a5cabe67da246942fba7a",
 }
 
 

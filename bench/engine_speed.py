@@ -24,10 +24,12 @@ time would count whoever else runs (``--clock wall`` for wall time). Each
 cell names the code that ran (kernel = engine/fast, numpy = the NumPy
 specification).
 
-    .venv/bin/python bench/engine.py             # kernel path, with reference ratios
-    .venv/bin/python bench/engine.py --numpy     # add the NumPy-only figures
-    .venv/bin/python bench/engine.py --json      # machine-readable
-    .venv/bin/python bench/engine.py --startup   # compile time and first frame
+From the repository root:
+
+    .venv/bin/python -m bench.engine_speed             # kernel path, with reference ratios
+    .venv/bin/python -m bench.engine_speed --numpy     # add the NumPy-only figures
+    .venv/bin/python -m bench.engine_speed --json      # machine-readable
+    .venv/bin/python -m bench.engine_speed --startup   # compile time and first frame
 """
 
 import os
@@ -46,8 +48,6 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import Trainer  # noqa: E402
 
