@@ -5,15 +5,9 @@ import pytest
 
 from engine import Trainer
 from engine.features import transform
+from engine.grid import grid_axis, grid_points
 from engine.network import Network
-from engine.snapshot import (
-    feature_plane,
-    feature_range,
-    grid_axis,
-    grid_points,
-    representation,
-    snapshot,
-)
+from engine.snapshot import feature_plane, feature_range, representation, snapshot
 
 FEATURES = ["x1", "x2", "r"]
 
