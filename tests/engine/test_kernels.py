@@ -377,3 +377,29 @@ def test_the_cache_is_named_after_every_source_compiled_into_the_kernels(tmp_pat
 def test_the_kernels_are_cached_under_the_digest_of_their_sources():
     assert jit.CACHE_DIR is not None
     assert Path(jit.CACHE_DIR).name == f"kernels-{jit.sources_digest()}"
+
+
+# --- numerics (issue 9) -------------------------------------------------------------------
+
+
+def test_batch_norm_on_one_example_passes_no_gradient_below_it_on_both_paths():
+    # A batch of one normalises to exactly 0: the layer outputs only its shift, so
+    # nothing below it may move. A rounding residual would, scaled up by RMSProp.
+    config = {
+        "dataset": "circle",
+        "hidden": [4, 2],
+        "batch_norm": True,
+        "optimizer": "rmsprop",
+        "learning_rate": 0.03,
+        "seed": 3,
+    }
+    for trainer in _pair(config):
+        for _ in range(2):
+            trainer.epoch()
+        trainer.configure({"batch_size": 1})
+        hidden = trainer.network.layers[:-1]  # each normalises its weighted sum
+        weights = [layer.W.copy() for layer in hidden]
+        for _ in range(3):
+            trainer.epoch()
+        for layer, before in zip(hidden, weights, strict=True):
+            np.testing.assert_array_equal(layer.W, before)
