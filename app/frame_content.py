@@ -11,12 +11,11 @@ from typing import Any
 import numpy as np
 
 from app.frames import FrameArray, float_array, map_array, stacked_map_array
+from engine.activations import get_activation
 from engine.config import ExperimentConfig
-from engine.network import Network
 from engine.snapshot import Snapshot, feature_plane, feature_range, representation
 from engine.trainer import EpochRecord, Trainer
 
-OUTPUT_RANGES = {"tanh": (-1.0, 1.0), "linear": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 DECIMALS = 4  # weights and biases: the page shows a few digits, the link thickness fewer
 GRID_PAIR = ["x1", "x2"]  # the features whose plane is the plot's own grid
 
@@ -38,7 +37,8 @@ def json_array(values: np.ndarray, finite: bool = False) -> list[Any]:
 
 
 def output_range(config: ExperimentConfig) -> tuple[float, float]:
-    return OUTPUT_RANGES[config.output_activation]
+    """The values the output map spans, as the output activation states them."""
+    return get_activation(config.output_activation).output_range
 
 
 def scores(record: EpochRecord | None, classification: bool) -> dict[str, float | None]:
@@ -73,11 +73,11 @@ def network(trainer: Trainer) -> dict[str, Any]:
     }
 
 
-def dropped(net: Network) -> list[list[bool]]:
+def dropped(trainer: Trainer) -> list[list[bool]]:
     """Per hidden layer, which neurons the last step dropped (for its first example)."""
     return [
         [False] * width if keep is None else (~keep[0]).tolist()
-        for keep, width in zip(net.last_masks, net.sizes[1:-1], strict=True)
+        for keep, width in zip(trainer.last_masks, trainer.network.sizes[1:-1], strict=True)
     ]
 
 

@@ -1,7 +1,10 @@
 """Activation functions, each with its derivative, in a registry by name.
 
 Every function takes the pre-activation ``z`` (any shape) and returns an array
-of the same shape; ``df`` is the derivative with respect to ``z``.
+of the same shape; ``df`` is the derivative with respect to ``z``. An entry
+carries every fact about its activation: ``code`` names its compiled kernel
+(engine/fast/activations.py), and an activation the output neuron may use
+says what values it takes and where its decision threshold lies.
 """
 
 from collections.abc import Callable
@@ -23,6 +26,11 @@ class Activation:
     name: str
     f: Callable[[Array], Array]
     df: Callable[[Array], Array]
+    code: int  # which scalar kernel engine/fast runs for it (unique in the registry)
+    # Output activations only: the range the output map is drawn over, and the
+    # output at or above which a point is class +1.
+    output_range: tuple[float, float] | None = None
+    threshold: float | None = None
 
 
 def _sigmoid(z: Array) -> Array:
@@ -57,22 +65,35 @@ def _dgelu(z: Array) -> Array:
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in [
-        Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(z.dtype)),
+        Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(z.dtype), code=0),
         Activation(
             "leaky_relu",
             lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
             lambda z: np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype),
+            code=1,
         ),
-        Activation("elu", _elu, _delu),
-        Activation("gelu", _gelu, _dgelu),
-        Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
-        Activation("sigmoid", _sigmoid, _dsigmoid),
-        Activation("linear", lambda z: z, np.ones_like),
-        Activation("sine", np.sin, np.cos),
+        Activation("elu", _elu, _delu, code=2),
+        Activation("gelu", _gelu, _dgelu, code=3),
+        Activation(
+            "tanh",
+            np.tanh,
+            lambda z: 1.0 - np.tanh(z) ** 2,
+            code=4,
+            output_range=(-1.0, 1.0),
+            threshold=0.0,
+        ),
+        # Sigmoid outputs lie in (0, 1), so the classes part at one half.
+        Activation("sigmoid", _sigmoid, _dsigmoid, code=5, output_range=(0.0, 1.0), threshold=0.5),
+        # A linear output is unbounded; its map is drawn over the labels' range.
+        Activation(
+            "linear", lambda z: z, np.ones_like, code=6, output_range=(-1.0, 1.0), threshold=0.0
+        ),
+        Activation("sine", np.sin, np.cos, code=7),
     ]
 }
 
-OUTPUT_ACTIVATIONS = ("tanh", "sigmoid", "linear")
+# The activations the output neuron may use: those that know their range.
+OUTPUT_ACTIVATIONS = tuple(name for name, a in ACTIVATIONS.items() if a.output_range is not None)
 
 
 def get_activation(name: str) -> Activation:

@@ -1,7 +1,8 @@
 """Loss functions of the network output ``o`` against targets ``t``, by name.
 
 ``value`` gives the loss of each example, shape (n,); ``grad`` its derivative
-with respect to ``o``. Training minimises the mean over a batch.
+with respect to ``o``. Training minimises the mean over a batch. ``code``
+names the loss's compiled kernel (engine/fast/losses.py).
 """
 
 from collections.abc import Callable
@@ -21,6 +22,7 @@ class Loss:
     name: str
     value: Callable[[Array, Array], Array]
     grad: Callable[[Array, Array], Array]
+    code: int  # which kernel engine/fast runs for it (unique in the registry)
 
 
 def _to_probability(t: Array) -> Array:
@@ -43,8 +45,8 @@ def _cross_entropy_grad(o: Array, t: Array) -> Array:
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in [
-        Loss("squared", lambda o, t: 0.5 * (o - t) ** 2, lambda o, t: o - t),
-        Loss("cross_entropy", _cross_entropy, _cross_entropy_grad),
+        Loss("squared", lambda o, t: 0.5 * (o - t) ** 2, lambda o, t: o - t, code=0),
+        Loss("cross_entropy", _cross_entropy, _cross_entropy_grad, code=1),
     ]
 }
 

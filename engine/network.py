@@ -6,7 +6,8 @@ whole network with a few array operations and the gradients (``grads``) share
 the same layout. ``W`` of layer l has shape (fan_in, fan_out): rows are
 examples throughout, ``a_next = f(a @ W + b)``.
 
-Dropout is inverted dropout on hidden layers, active only when training.
+Dropout is inverted dropout on hidden layers, active only when training, at
+the rate the caller passes to ``forward`` (the trainer passes its config's).
 Batch normalisation, when on, normalises each hidden pre-activation ``a @ W``
 over the batch (running statistics when evaluating), scales it by ``gamma``
 and shifts it by the layer's bias ``b``.
@@ -63,19 +64,16 @@ class Network:
         output: str = "tanh",
         layer_activations: Sequence[str | None] | None = None,
         init: str = "playground",
-        dropout: float = 0.0,
         batch_norm: bool = False,
         rng: np.random.Generator | None = None,
     ) -> None:
         self.sizes = [n_inputs, *hidden, 1]
-        self.dropout = dropout
         self.batch_norm = batch_norm
         self.init = init
         overrides = list(layer_activations or []) + [None] * len(hidden)
         names = [overrides[i] or activation for i in range(len(hidden))] + [output]
         self._build([get_activation(name) for name in names])
         self.initialize(rng or np.random.default_rng(0))
-        self.last_masks: list[Array | None] = [None] * len(hidden)
 
     def _build(self, activations: list[Activation]) -> None:
         n_hidden = len(self.sizes) - 2
@@ -126,12 +124,17 @@ class Network:
         return len(self.layers) - 1
 
     def forward(
-        self, X: Array, training: bool = False, rng: np.random.Generator | None = None
+        self,
+        X: Array,
+        training: bool = False,
+        rng: np.random.Generator | None = None,
+        dropout: float = 0.0,
     ) -> tuple[Array, list[LayerCache]]:
         """Output (n,) for inputs (n, n_inputs), and the caches for ``backward``.
 
-        Training mode uses batch statistics and dropout (which needs ``rng``)
-        and updates the batch-norm running statistics.
+        Training mode uses batch statistics and drops hidden units at the rate
+        ``dropout`` (which needs ``rng``; ``keep_masks`` reads the masks from the
+        caches), and updates the batch-norm running statistics.
         """
         a = X
         caches = []
@@ -141,13 +144,9 @@ class Network:
                 self._normalize(layer, cache, training)
             cache.z += layer.b
             a = layer.activation.f(cache.z)
-            if training and self.dropout > 0 and i < self.n_hidden:
-                keep = rng.random(a.shape) >= self.dropout
-                self.last_masks[i] = keep
-                cache.mask = keep / (1.0 - self.dropout)
+            if training and dropout > 0 and i < self.n_hidden:
+                cache.mask = (rng.random(a.shape) >= dropout) / (1.0 - dropout)
                 a = a * cache.mask
-            elif training and i < self.n_hidden:
-                self.last_masks[i] = None  # nothing dropped in this step
             caches.append(cache)
         return a[:, 0], caches
 
@@ -191,3 +190,10 @@ class Network:
         """Every layer's output in evaluation mode: [(n, h1), …, (n, 1)]."""
         out, caches = self.forward(X)
         return [cache.a_in for cache in caches[1:]] + [out[:, None]]
+
+
+def keep_masks(caches: list[LayerCache]) -> list[Array | None]:
+    """Per hidden layer, which units a training pass kept: (n, width) bool, or None
+    where it dropped nothing (no dropout).
+    """
+    return [None if cache.mask is None else cache.mask > 0 for cache in caches[:-1]]

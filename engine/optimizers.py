@@ -1,7 +1,8 @@
 """Optimizers by name. Each updates a flat parameter vector in place.
 
 The learning rate is an argument of every ``step`` rather than state, so
-changing it mid-training keeps the momentum and moment estimates.
+changing it mid-training keeps the momentum and moment estimates. Each class's
+``code`` names its compiled update (engine/fast/optimizers.py).
 """
 
 from collections.abc import Callable
@@ -14,6 +15,8 @@ Array = np.ndarray
 
 
 class SGD:
+    code = 0
+
     def __init__(self, size: int) -> None:
         pass
 
@@ -23,6 +26,8 @@ class SGD:
 
 class Momentum:
     """Heavy-ball momentum: a velocity that remembers 90% of the last one."""
+
+    code = 1
 
     def __init__(self, size: int, beta: float = 0.9) -> None:
         self.beta = beta
@@ -37,6 +42,8 @@ class Momentum:
 class RMSProp:
     """Divide each gradient by a running root-mean-square of its history."""
 
+    code = 2
+
     def __init__(self, size: int, rho: float = 0.9, eps: float = 1e-8) -> None:
         self.rho, self.eps = rho, eps
         self.mean_square = np.zeros(size)
@@ -49,6 +56,8 @@ class RMSProp:
 
 class Adam:
     """Kingma & Ba: bias-corrected first and second moment estimates."""
+
+    code = 3
 
     def __init__(
         self, size: int, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8

@@ -1,6 +1,7 @@
 """Weight penalties by name: (penalty, gradient) of one weight array.
 
 They apply to weights only; biases and batch-norm scales go free, as usual.
+``code`` names the penalty's compiled kernel (engine/fast/optimizers.py).
 """
 
 from collections.abc import Callable
@@ -18,14 +19,15 @@ class Regularizer:
     name: str
     penalty: Callable[[Array], float]
     grad: Callable[[Array], Array]
+    code: int  # which kernel engine/fast runs for it (unique in the registry)
 
 
 REGULARIZERS: dict[str, Regularizer] = {
     r.name: r
     for r in [
-        Regularizer("none", lambda w: 0.0, np.zeros_like),
-        Regularizer("l1", lambda w: float(np.abs(w).sum()), np.sign),
-        Regularizer("l2", lambda w: float(0.5 * (w * w).sum()), lambda w: w),
+        Regularizer("none", lambda w: 0.0, np.zeros_like, code=0),
+        Regularizer("l1", lambda w: float(np.abs(w).sum()), np.sign, code=1),
+        Regularizer("l2", lambda w: float(0.5 * (w * w).sum()), lambda w: w, code=2),
     ]
 }
 

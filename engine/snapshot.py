@@ -1,25 +1,26 @@
 """What the network computes over the plane, for the pictures.
 
-The grid covers [-6, 6]² with ``resolution`` points per side. Maps are indexed
-``[i, j]`` with i along x2 (rows, ascending) and j along x1 (columns,
-ascending), the order a heatmap's ``z[row][col]`` expects.
+Maps cover the grid of engine/grid.py and are indexed ``[i, j]`` with i along
+x2 (rows, ascending) and j along x1 (columns, ascending), the order a
+heatmap's ``z[row][col]`` expects.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from engine.features import transform
+from engine.grid import EXTENT as EXTENT  # the page's routes read it from here
+from engine.grid import grid_inputs, grid_points
 from engine.network import Network
 
 if TYPE_CHECKING:
     from engine.fast import Kernels
 
 Array = np.ndarray
-EXTENT = 6.0
 
 
 @dataclass(frozen=True)
@@ -36,30 +37,6 @@ class FeaturePlane:
     x_range: tuple[float, float]  # of the first feature
     y_range: tuple[float, float]  # of the second
     output: Array  # (G, G), rows along the second feature
-
-
-def grid_axis(resolution: int, extent: float = EXTENT) -> Array:
-    return np.linspace(-extent, extent, resolution)
-
-
-def grid_points(resolution: int, extent: float = EXTENT) -> Array:
-    """The (G², 2) points of the grid, row by row (x1 fastest)."""
-    axis = grid_axis(resolution, extent)
-    x1, x2 = np.meshgrid(axis, axis)
-    return np.column_stack([x1.ravel(), x2.ravel()])
-
-
-@lru_cache(maxsize=32)
-def grid_inputs(resolution: int, features: tuple[str, ...]) -> Array:
-    """The features of every grid point, (G², n_features), read-only.
-
-    The grid never moves, so a frame computes its inputs once per resolution
-    and feature set rather than each time (for seven features with sines at
-    100², that is most of the cost of the maps; issue 3).
-    """
-    inputs = transform(grid_points(resolution), features)
-    inputs.flags.writeable = False
-    return inputs
 
 
 def snapshot(

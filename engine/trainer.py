@@ -4,6 +4,10 @@
 training set; both return small records and never print. The caller (a
 script, a test, the web session) decides what to show. Divergence and early
 stopping are states to read (``trainer.state``), not exceptions.
+
+Hyperparameters reach the weight update from ``trainer.config`` alone, on
+either path: ``_train_batch`` reads them on each step (NumPy), and the
+kernels are bound to the config and rebound whenever it changes (engine/fast).
 """
 
 from collections.abc import Mapping
@@ -13,11 +17,12 @@ from typing import Any
 import numpy as np
 
 from engine import datasets, fast
+from engine.activations import get_activation
 from engine.config import CUSTOM, ExperimentConfig
 from engine.errors import InputError
 from engine.features import transform
 from engine.losses import get_loss
-from engine.network import Network
+from engine.network import Network, keep_masks
 from engine.optimizers import make_optimizer
 from engine.regularization import get_regularizer
 from engine.snapshot import Snapshot, snapshot
@@ -122,13 +127,10 @@ class Trainer:
             output=cfg.output_activation,
             layer_activations=cfg.layer_activations,
             init=cfg.init,
-            dropout=cfg.dropout,
             batch_norm=cfg.batch_norm,
             rng=init_rng,
         )
         self.loss = get_loss(cfg.loss)
-        # The output at or above which a point is class +1 (sigmoid outputs lie in (0, 1)).
-        self._threshold = 0.5 if cfg.output_activation == "sigmoid" else 0.0
         self.regularizer = get_regularizer(cfg.regularization)
         self.optimizer = make_optimizer(cfg.optimizer, self.network.params.size)
         self._bind_kernels()
@@ -137,6 +139,9 @@ class Trainer:
         self.state = READY
         self.diverged_epoch: int | None = None
         self.history: list[EpochRecord] = []
+        # Per hidden layer, which units the last mini-batch kept ((n, width) bool),
+        # None where nothing was dropped: what the training call returned.
+        self.last_masks: list[Array | None] = [None] * len(cfg.hidden)
         self._order = self._rng.permutation(len(self.X_train))
         self._position = 0
         self._best: tuple[float, Array] | None = None
@@ -167,7 +172,6 @@ class Trainer:
         if new.batch_size > len(self.X_train):
             self.config = old
             raise InputError("batch_size", f"must be 1 … {len(self.X_train)}")
-        self.network.dropout = new.dropout
         if "regularization" in changed:
             self.regularizer = get_regularizer(new.regularization)
         if "optimizer" in changed:
@@ -178,7 +182,11 @@ class Trainer:
         return False
 
     def _bind_kernels(self) -> None:
-        self.kernels = fast.bind(self.network, self.config) if self._use_kernels else None
+        """Kernels for the current network, config and optimizer (None: NumPy)."""
+        if self._use_kernels:
+            self.kernels = fast.bind(self.network, self.config, self.optimizer)
+        else:
+            self.kernels = None
 
     @property
     def path(self) -> str:
@@ -204,7 +212,7 @@ class Trainer:
         """
         if self.state != READY:
             return float("nan")
-        done, batch_loss, finite, scores = self._train_batches(n_batches)
+        done, batch_loss, finite, scores, self.last_masks = self._train_batches(n_batches)
         self.step_count += done
         self._position = min(self._position + done * self.config.batch_size, len(self._order))
         if not finite:
@@ -214,9 +222,12 @@ class Trainer:
             self._end_epoch(scores)
         return float(batch_loss)
 
-    def _train_batches(self, n_batches: int) -> tuple[int, float, bool, Scores | None]:
-        """(batches done, the last one's loss, whether all stayed finite, and the
-        scores of both sets if the kernels took them at the end of the pass).
+    def _train_batches(
+        self, n_batches: int
+    ) -> tuple[int, float, bool, Scores | None, list[Array | None]]:
+        """(batches done, the last one's loss, whether all stayed finite, the scores
+        of both sets if the kernels took them at the end of the pass, and the
+        last batch's dropout keep-masks).
         """
         if self.kernels is not None:  # one compiled call for the whole run
             return self.kernels.train(
@@ -224,10 +235,7 @@ class Trainer:
                 (self.inputs_test, self.y_test),
                 self._position,
                 n_batches,
-                self.config,
-                self.optimizer,
                 self._rng,
-                self._threshold,
             )
         size = self.config.batch_size
         # Overflow is an expected outcome of a too-high learning rate; it is
@@ -236,21 +244,23 @@ class Trainer:
             for done in range(1, n_batches + 1):
                 begin = self._position + (done - 1) * size
                 batch = self._order[begin : begin + size]
-                batch_loss = self._train_batch(self.inputs_train[batch], self.y_train[batch])
+                batch_loss, masks = self._train_batch(self.inputs_train[batch], self.y_train[batch])
                 if not (np.isfinite(batch_loss) and np.isfinite(self.network.params).all()):
-                    return done, batch_loss, False, None
-        return n_batches, batch_loss, True, None
+                    return done, batch_loss, False, None, masks
+        return n_batches, batch_loss, True, None, masks
 
-    def _train_batch(self, inputs: Array, targets: Array) -> float:
-        """One gradient step on a batch; returns the batch's mean data loss."""
-        net = self.network
-        output, caches = net.forward(inputs, training=True, rng=self._rng)
+    def _train_batch(self, inputs: Array, targets: Array) -> tuple[float, list[Array | None]]:
+        """One gradient step on a batch; returns the batch's mean data loss and its
+        dropout keep-masks (``keep_masks``).
+        """
+        net, cfg = self.network, self.config
+        output, caches = net.forward(inputs, training=True, rng=self._rng, dropout=cfg.dropout)
         grads = net.backward(caches, self.loss.grad(output, targets) / len(targets))
-        if self.config.regularization_rate > 0:
+        if cfg.regularization_rate > 0:
             mask = net.weight_mask
-            grads[mask] += self.config.regularization_rate * self.regularizer.grad(net.params[mask])
-        self.optimizer.step(net.params, grads, self.config.learning_rate)
-        return float(self.loss.value(output, targets).mean())
+            grads[mask] += cfg.regularization_rate * self.regularizer.grad(net.params[mask])
+        self.optimizer.step(net.params, grads, cfg.learning_rate)
+        return float(self.loss.value(output, targets).mean()), keep_masks(caches)
 
     def epoch(self) -> EpochRecord | None:
         """Train until the current pass over the training set ends.
@@ -311,7 +321,7 @@ class Trainer:
     def _scores(self) -> Scores:
         train, test = (self.inputs_train, self.y_train), (self.inputs_test, self.y_test)
         if self.kernels is not None:  # both sets in one compiled call
-            return self.kernels.measure(train, test, self._threshold)
+            return self.kernels.measure(train, test)
         with np.errstate(all="ignore"):
             return (*self._measure(*train), *self._measure(*test))
 
@@ -335,8 +345,11 @@ class Trainer:
         return loss, float((self.predict_labels(output) == targets).mean())
 
     def predict_labels(self, output: Array) -> Array:
-        """Class labels ±1 from raw outputs (threshold 0.5 for sigmoid, else 0)."""
-        return np.where(output >= self._threshold, 1.0, -1.0)
+        """Class labels ±1 from raw outputs, at the output activation's threshold
+        (0.5 for sigmoid, else 0).
+        """
+        threshold = get_activation(self.config.output_activation).threshold
+        return np.where(output >= threshold, 1.0, -1.0)
 
     def snapshot(self, resolution: int) -> Snapshot:
         """Every neuron's map over a resolution² grid of [-6, 6]²."""

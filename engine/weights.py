@@ -1,4 +1,4 @@
-"""Read and write a network's weights and biases, as the page edits them.
+"""Set single weights and biases of a network, as the page edits them.
 
 Layer ``l`` maps layer l's neurons (its ``source``) to layer l+1's (``target``);
 layer 0's sources are the input features and the last layer's single target
@@ -8,32 +8,6 @@ is the output neuron.
 import numpy as np
 
 from engine.network import Network
-
-Array = np.ndarray
-
-
-def get_weights(network: Network) -> list[tuple[Array, Array]]:
-    """Copies of (W, b) per layer; W has shape (fan_in, fan_out)."""
-    return [(layer.W.copy(), layer.b.copy()) for layer in network.layers]
-
-
-def set_weights(network: Network, weights: list[tuple[Array, Array]]) -> None:
-    """Overwrite every layer's (W, b); shapes must match the network's."""
-    if len(weights) != len(network.layers):
-        raise ValueError(f"expected {len(network.layers)} layers, got {len(weights)}")
-    arrays = [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in weights]
-    # Check every layer before writing any, so a bad layer leaves the network whole.
-    for i, (layer, (W, b)) in enumerate(zip(network.layers, arrays, strict=True)):
-        if W.shape != layer.W.shape or b.shape != layer.b.shape:
-            raise ValueError(
-                f"layer {i}: expected W {layer.W.shape} and b {layer.b.shape}, "
-                f"got {W.shape} and {b.shape}"
-            )
-        if not (np.isfinite(W).all() and np.isfinite(b).all()):
-            raise ValueError(f"layer {i}: weights and biases must be finite numbers")
-    for layer, (W, b) in zip(network.layers, arrays, strict=True):
-        layer.W[...] = W
-        layer.b[...] = b
 
 
 def _check_value(value: float) -> float:

@@ -9,11 +9,13 @@ one compiled call per run of mini-batches removes that overhead, and float32
 loops over examples vectorise (issue 3; numbers in bench/engine.py).
 
 Layout of the package, one concern per module: jit (the decorator and its
-disk cache), activations and losses (scalar kernels by code), layout (the
-network's shape as an integer table), layers (one kernel per step of a
+disk cache), codes (the registries' entries to their kernels: an entry
+without a kernel stops the import), activations and losses (scalar kernels
+by code), layout (the network's shape as an integer table), settings (the
+config and optimizer as two small arrays), layers (one kernel per step of a
 layer's forward and backward pass), passes (whole-network passes),
 optimizers, training (the calls the trainer makes), kernels (the binding to
-a Network).
+a Network, its config and its optimizer).
 
 What differs from NumPy: hidden computations are float32 (agreement to
 ~1e-5 relative, not bit for bit), maps come back as float32, and a network
@@ -32,12 +34,15 @@ from time import perf_counter
 import numpy as np
 
 from engine.config import ExperimentConfig
+from engine.fast.codes import KernelRegistryError
+from engine.grid import grid_inputs
 from engine.network import Network
-from engine.optimizers import OPTIMIZERS, SGD
+from engine.optimizers import SGD, Optimizer
 
 try:
-    from engine.fast import activations, losses, optimizers
     from engine.fast.kernels import Kernels
+except KernelRegistryError:  # a registry entry without its kernel: fix the code
+    raise
 except Exception as error:  # numba missing, or broken on this platform: NumPy it is
     Kernels = None
     UNAVAILABLE = f"the kernels cannot be set up ({type(error).__name__}: {error})"
@@ -53,26 +58,18 @@ def unsupported(config: ExperimentConfig) -> str | None:
     """Why the kernels cannot run this config now, or None when they can."""
     if Kernels is None:
         return UNAVAILABLE
-    names = [config.activation, config.output_activation, *(config.layer_activations or [])]
-    missing = [name for name in names if name and name not in activations.CODES]
-    if missing:
-        return f"no kernel for activation {missing[0]!r}"
-    if config.loss not in losses.CODES:
-        return f"no kernel for loss {config.loss!r}"
-    if config.regularization not in optimizers.PENALTIES:
-        return f"no kernel for regularization {config.regularization!r}"
-    if not optimizers.covers(OPTIMIZERS[config.optimizer](0)):
-        return f"no kernel for optimizer {config.optimizer!r}"
+    # Every registered activation, loss, penalty and optimizer has a kernel
+    # (checked at import, engine/fast/codes.py), so only compiling can stand in the way.
     if _warming.is_set() and not _compiled.is_set():
         return "the kernels are still compiling (warm_up)"
     return None
 
 
-def bind(network: Network, config: ExperimentConfig) -> "Kernels | None":
-    """The kernels for this network and config, or None when NumPy must do."""
+def bind(network: Network, config: ExperimentConfig, optimizer: Optimizer) -> "Kernels | None":
+    """The kernels for this network, config and optimizer, or None when NumPy must do."""
     if unsupported(config) is not None:
         return None
-    return Kernels(network, config)
+    return Kernels(network, config, optimizer)
 
 
 def warm_up() -> float:
@@ -93,14 +90,12 @@ def warm_up() -> float:
 
 def _call_every_kernel() -> None:
     """One small call of each entry point, with the argument types the trainer uses."""
-    from engine.snapshot import grid_inputs  # imports this package
-
     config = ExperimentConfig(n_points=20, batch_size=5, hidden=[2])
     network = Network(2, [2])
-    kernels = Kernels(network, config)
+    kernels = Kernels(network, config, SGD(network.params.size))
     rng = np.random.default_rng(0)
     inputs, targets = rng.uniform(-1, 1, (10, 2)), np.ones(10)
     data, test = (inputs, targets, rng.permutation(10)), (inputs, targets)
-    kernels.train(data, test, 0, 2, config, SGD(network.params.size), rng, 0.0)
-    kernels.measure(test, test, 0.0)
+    kernels.train(data, test, 0, 2, rng)
+    kernels.measure(test, test)
     kernels.activations(grid_inputs(2, ("x1", "x2")))

@@ -3,10 +3,11 @@
 Each activation is a pair of scalar kernels, value and slope, mirroring
 ``ACTIVATIONS[name].f`` and ``.df``. numba cannot call through a dict of
 functions and still inline the call and vectorise the loop around it (nor
-cache code that takes functions as arguments), so the registry maps each name
-to a small code, and ``activate_rows`` and ``slope_rows`` hold one loop per
-code: each loop calls one small function, which the compiler inlines and
-vectorises; a switch inside one shared loop would not vectorise.
+cache code that takes functions as arguments), so each registry entry names a
+small code, and ``activate_rows`` and ``slope_rows`` hold one loop per code:
+each loop calls one small function, which the compiler inlines and
+vectorises; a switch inside one shared loop would not vectorise. Adding an
+activation is its registry entry, its two kernels here, and their loops.
 
 tanh (and with it sigmoid and GELU) is a rational approximation rather than
 libm's tanh, which numba calls once per element: the approximation vectorises
@@ -17,20 +18,15 @@ import math
 
 import numpy as np
 
-from engine.activations import LEAKY_SLOPE
+from engine.activations import ACTIVATIONS, LEAKY_SLOPE
+from engine.fast.codes import kernel_codes
 from engine.fast.jit import F32, kernel
 
-LINEAR, TANH, SIGMOID, RELU, LEAKY_RELU, ELU, GELU, SINE = range(8)
-CODES = {
-    "linear": LINEAR,
-    "tanh": TANH,
-    "sigmoid": SIGMOID,
-    "relu": RELU,
-    "leaky_relu": LEAKY_RELU,
-    "elu": ELU,
-    "gelu": GELU,
-    "sine": SINE,
-}
+LINEAR, TANH, SIGMOID, RELU, LEAKY_RELU, ELU, GELU, SINE = kernel_codes(
+    ACTIVATIONS,
+    "activation",
+    ["linear", "tanh", "sigmoid", "relu", "leaky_relu", "elu", "gelu", "sine"],
+)
 
 ZERO, HALF, ONE = F32(0.0), F32(0.5), F32(1.0)
 LEAKY = F32(LEAKY_SLOPE)
@@ -152,14 +148,14 @@ def activate_rows(code, z, h, first, last, n):
         elif code == SINE:
             for i in range(n):
                 hr[i] = sine(zr[i])
-        else:
+        elif code == LINEAR:
             for i in range(n):
                 hr[i] = zr[i]
 
 
 @kernel
 def slope_rows(code, z, g, first, last, n):
-    """g *= f'(z) in rows first … last − 1, columns 0 … n − 1."""
+    """g *= f'(z) in rows first … last − 1, columns 0 … n − 1 (linear: g stays)."""
     for row in range(first, last):
         zr, gr = z[row], g[row]
         if code == TANH:

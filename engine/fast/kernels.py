@@ -1,11 +1,13 @@
 """A Network bound to the compiled kernels: the Trainer's fast path.
 
 ``Kernels`` holds what the kernels need besides the network's own arrays —
-the layout table, float32 work buffers, the batch-norm running statistics as
-one array — and turns the trainer's calls into kernel calls. The network's
-``params`` stays the one source of truth: kernels read and update it in
-place, so weights edited by the page (engine/weights.py) are seen by the next
-step, and the NumPy code can take over at any time.
+the layout table, the config and optimizer as two small arrays (settings.py),
+float32 work buffers, the batch-norm running statistics as one array — and
+turns the trainer's calls into kernel calls. It is bound to one network,
+config and optimizer; the trainer binds anew when any of them changes. The
+network's ``params`` stays the one source of truth: kernels read and update
+it in place, so weights edited by the page (engine/weights.py) are seen by
+the next step, and the NumPy code can take over at any time.
 """
 
 import numpy as np
@@ -13,8 +15,8 @@ import numpy as np
 from engine.config import ExperimentConfig
 from engine.fast import training
 from engine.fast.layout import FAN_OUT, ROW_OUT, layer_table, n_rows
-from engine.fast.losses import CODES as LOSSES
-from engine.fast.optimizers import ADAM, PENALTIES, optimizer_state
+from engine.fast.optimizers import ADAM, optimizer_state
+from engine.fast.settings import BATCH_SIZE, DROPOUT, OPTIMIZER, pack
 from engine.network import Network
 from engine.optimizers import Optimizer
 
@@ -25,17 +27,22 @@ F32 = np.float32
 class Kernels:
     """Compiled training and evaluation for one network (see engine/fast/__init__.py)."""
 
-    def __init__(self, network: Network, config: ExperimentConfig) -> None:
+    def __init__(self, network: Network, config: ExperimentConfig, optimizer: Optimizer) -> None:
         self.network = network
+        self.optimizer = optimizer
         self.layers = layer_table(network)
-        self.loss = LOSSES[config.loss]
+        self.settings, self.hyper = pack(config, optimizer)
+        self._moments = optimizer_state(optimizer)[:2]  # its arrays, updated in place
+        # Python copies of what each call reads on the Python side (a NumPy scalar
+        # costs ~0.1 µs per read), taken from the packed arrays.
+        self._batch_size, self._dropout = int(self.settings[BATCH_SIZE]), float(self.hyper[DROPOUT])
+        self._adam = self.settings[OPTIMIZER] == ADAM
+        self._widths = network.sizes[1:-1]
         self.rows = n_rows(network)
-        self.hidden_widths = network.sizes[1:-1]
         self._units = np.zeros((5, self.rows, 0), dtype=F32)
         self._inv_std = np.zeros(self.rows, dtype=F32)
         self._batch_targets = np.zeros(0)
         self._scratch = np.zeros((self.rows, 0), dtype=F32)
-        self._optimizer: tuple[Optimizer | None, tuple] = (None, ())
         self._scores = np.zeros(4)  # the training call's scores at the end of a pass
         self._adopt_running_statistics()
 
@@ -61,11 +68,6 @@ class Kernels:
                 break
         return self.running
 
-    def _optimizer_state(self, optimizer: Optimizer) -> tuple:
-        if self._optimizer[0] is not optimizer:
-            self._optimizer = (optimizer, optimizer_state(optimizer))
-        return self._optimizer[1]
-
     def _units_for(self, n: int) -> Array:
         """The (5, rows, ≥ n) float32 unit buffers; scoring uses the first two."""
         if self._units.shape[2] < n:
@@ -79,60 +81,50 @@ class Kernels:
         test: tuple[Array, Array],
         start: int,
         n_batches: int,
-        config: ExperimentConfig,
-        optimizer: Optimizer,
         rng: np.random.Generator,
-        threshold: float,
-    ) -> tuple[int, float, bool, tuple[float, float, float, float] | None]:
+    ) -> tuple[int, float, bool, tuple[float, float, float, float] | None, list[Array | None]]:
         """Up to ``n_batches`` mini-batches of ``order`` from ``start`` (see
         ``training.train_batches``); returns (batches done, last batch loss,
-        finite, scores): when the run ends the pass, ``scores`` are those of
-        ``measure`` after it, else None.
+        finite, scores, masks): when the run ends the pass, ``scores`` are those
+        of ``measure`` after it, else None; ``masks`` are the last batch's
+        dropout keep-masks per hidden layer, as ``engine.network.keep_masks`` gives
+        them.
         """
         inputs, targets, order = data
-        batch_size = config.batch_size
+        batch_size = self._batch_size
         units = self._units_for(max(batch_size, len(inputs), len(test[0])))
-        ends_pass = start + n_batches * batch_size >= len(order)
-        rate = self.network.dropout
+        rate, widths = self._dropout, self._widths
         if rate > 0:
             # One draw for every mask of the run gives the same numbers, in the same
             # order, as Network.forward's draw per layer and batch.
             examples = min(n_batches * batch_size, len(order) - start)
-            uniforms = rng.random(examples * sum(self.hidden_widths))
+            uniforms = rng.random(examples * sum(widths))
         else:
             uniforms = self._batch_targets  # not read without dropout
-        code, first, second, hyper = self._optimizer_state(optimizer)
+        first, second = self._moments
         done, batch_loss, finite = training.train_batches(
-            inputs, targets, order, start, n_batches, batch_size,
+            inputs, targets, order, start, n_batches,
             self.network.params, self.network.grads, self.layers, self._running(),
-            units, self._inv_std, self._batch_targets,
-            self.loss, rate, uniforms,
-            PENALTIES[config.regularization], config.regularization_rate,
-            code, config.learning_rate, first, second, hyper, getattr(optimizer, "t", 0),
-            test[0], test[1], threshold, ends_pass, self._scores,
+            units, self._inv_std, self._batch_targets, uniforms,
+            self.settings, self.hyper, first, second, getattr(self.optimizer, "t", 0),
+            test[0], test[1], self._scores,
         )  # fmt: skip
-        if code == ADAM:
-            optimizer.t += done
-        masks = self.network.last_masks
-        if rate > 0 or (masks and masks[0] is not None):  # all set or all cleared
-            self._keep_last_masks(uniforms, rate, start, done, batch_size, len(order))
+        if self._adam:
+            self.optimizer.t += done
+        ends_pass = start + n_batches * batch_size >= len(order)
         scores = tuple(self._scores.tolist()) if ends_pass and finite else None
-        return done, batch_loss, finite, scores
-
-    def _keep_last_masks(
-        self, uniforms: Array, rate: float, start: int, done: int, batch_size: int, n: int
-    ) -> None:
-        """``network.last_masks`` after the run's last batch, as Network.forward leaves them."""
-        masks = self.network.last_masks
         if rate == 0:
-            masks[:] = [None] * len(masks)
-            return
-        begin = start + (done - 1) * batch_size
-        size = min(batch_size, n - begin)
-        cursor = (begin - start) * sum(self.hidden_widths)
-        for i, width in enumerate(self.hidden_widths):
-            masks[i] = uniforms[cursor : cursor + size * width].reshape(size, width) >= rate
-            cursor += size * width
+            return done, batch_loss, finite, scores, [None] * len(widths)
+        # The kernel leaves the last batch's masks (scaled, or 0 where dropped) in
+        # units[2], whose rows after the inputs' are the hidden units, layer by layer.
+        size = min(batch_size, len(order) - start - (done - 1) * batch_size)
+        inputs_rows = self.network.sizes[0]
+        keep = units[2, inputs_rows : inputs_rows + sum(widths), :size] > 0
+        masks, row = [], 0
+        for width in widths:
+            masks.append(keep[row : row + width].T)
+            row += width
+        return done, batch_loss, finite, scores, masks
 
     def _scratch_for(self, n: int) -> Array:
         """A (rows, ≥ n) float32 buffer for the pre-activations of n points."""
@@ -141,7 +133,7 @@ class Kernels:
         return self._scratch
 
     def measure(
-        self, train: tuple[Array, Array], test: tuple[Array, Array], threshold: float
+        self, train: tuple[Array, Array], test: tuple[Array, Array]
     ) -> tuple[float, float, float, float]:
         """(mean loss, accuracy) of the training and the test set, in evaluation mode:
         (train loss, train accuracy, test loss, test accuracy), NaN for an empty set.
@@ -149,7 +141,7 @@ class Kernels:
         z, h = self._units_for(max(len(train[0]), len(test[0])))[:2]
         return training.measure_both(
             *train, *test, self.network.params, self.layers, self._running(), z, h,
-            self.loss, threshold,
+            self.settings, self.hyper,
         )  # fmt: skip
 
     def activations(self, inputs: Array) -> list[Array]:

@@ -231,12 +231,19 @@ def bias_gradient(layer, g, grads, n):
 @kernel
 def through_batch_norm(params, layer, xhat, inv_std, g, grads, n):
     """dgamma = Σ dz · xhat, then dz back through the batch mean and variance (the
-    standard batch-norm backward), in place in g.
+    standard batch-norm backward), in place in g. A batch of one example
+    normalises to exactly 0 whatever comes in, so nothing passes back: the
+    formula gives 0 too, but fused multiply-adds leave a rounding residual of
+    the gradient's size, which RMSProp or Adam would scale up to full steps.
     """
     count = F32(n)
     for j in range(layer[FAN_OUT]):
         row = layer[ROW_OUT] + j
         gj, xj = g[row], xhat[row]
+        if n == 1:
+            grads[layer[GAMMA] + j] = ZERO  # xhat is 0
+            gj[0] = ZERO
+            continue
         gamma = F32(params[layer[GAMMA] + j])
         dgamma, dz_sum = F32(0.0), F32(0.0)
         for i in range(n):

@@ -12,7 +12,6 @@ in order, the output neuron last.
 
 import numpy as np
 
-from engine.fast.activations import CODES
 from engine.network import Network
 
 Array = np.ndarray
@@ -27,7 +26,7 @@ def _offset(view: Array, base: Array) -> int:
 
 
 def layer_table(network: Network) -> Array:
-    """(n_layers, 8) int64; raises KeyError for an activation without a kernel."""
+    """(n_layers, 8) int64."""
     table = np.zeros((len(network.layers), 8), dtype=np.int64)
     row = network.sizes[0]
     for index, layer in enumerate(network.layers):
@@ -39,7 +38,7 @@ def layer_table(network: Network) -> Array:
             _offset(layer.W, network.params),
             _offset(layer.b, network.params),
             gamma,
-            CODES[layer.activation.name],
+            layer.activation.code,
             row - fan_in,
             row,
         )

@@ -10,12 +10,19 @@ As in activations.py, each loss has its own loop so that the loops vectorise.
 
 import math
 
+from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.fast.activations import SIGMOID, TANH
+from engine.fast.codes import kernel_codes
 from engine.fast.jit import kernel
-from engine.losses import _EPS
+from engine.losses import _EPS, LOSSES
 
-SQUARED, CROSS_ENTROPY = range(2)
-CODES = {"squared": SQUARED, "cross_entropy": CROSS_ENTROPY}
+SQUARED, CROSS_ENTROPY = kernel_codes(LOSSES, "loss", ["squared", "cross_entropy"])
+# The output neuron's activation has float64 kernels of its own, below.
+kernel_codes(
+    {name: ACTIVATIONS[name] for name in OUTPUT_ACTIVATIONS},
+    "output activation",
+    ["tanh", "sigmoid", "linear"],
+)
 
 
 @kernel(inline="always")
@@ -45,7 +52,7 @@ def output_slope(code, o):
         return 1.0 - o * o
     if code == SIGMOID:
         return o * (1.0 - o)
-    return 1.0
+    return 1.0  # linear, the only other output activation (checked at import)
 
 
 @kernel(inline="always")
@@ -55,7 +62,7 @@ def output64(code, z):
         return 0.5 * (1.0 + math.tanh(0.5 * z))
     if code == TANH:
         return math.tanh(z)
-    return z
+    return z  # linear, the only other output activation (checked at import)
 
 
 @kernel

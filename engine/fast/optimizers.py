@@ -4,44 +4,42 @@ Mirrors ``engine/regularization.py`` and ``engine/optimizers.py`` formula for
 formula. The optimizer's state stays in the NumPy optimizer object (its
 velocity or moment arrays are updated in place), so a live change of
 learning rate keeps it and a change of optimizer simply hands over another
-object. ``optimizer_state`` is the registry from optimizer class to what the
-update kernel needs.
+object. ``optimizer_state`` reads what the update kernel needs from each
+kind of optimizer object.
 """
 
 import math
 
 import numpy as np
 
+from engine.fast.codes import kernel_codes
 from engine.fast.jit import kernel
 from engine.fast.layout import FAN_IN, FAN_OUT, W
-from engine.optimizers import SGD, Adam, Momentum, Optimizer, RMSProp
+from engine.optimizers import OPTIMIZERS, Optimizer
+from engine.regularization import REGULARIZERS
 
 Array = np.ndarray
 
-NO_PENALTY, L1, L2 = range(3)
-PENALTIES = {"none": NO_PENALTY, "l1": L1, "l2": L2}
-PLAIN, MOMENTUM, RMSPROP, ADAM = range(4)
+NO_PENALTY, L1, L2 = kernel_codes(REGULARIZERS, "regularization", ["none", "l1", "l2"])
+PLAIN, MOMENTUM, RMSPROP, ADAM = kernel_codes(
+    OPTIMIZERS, "optimizer", ["sgd", "momentum", "rmsprop", "adam"]
+)
 _NONE = np.zeros(0)
 
-# optimizer class → (code, first state array, second state array, [three hyperparameters])
+# optimizer code → (first state array, second state array, (three hyperparameters))
 _STATE = {
-    SGD: lambda o: (PLAIN, _NONE, _NONE, [0.0, 0.0, 0.0]),
-    Momentum: lambda o: (MOMENTUM, o.velocity, _NONE, [o.beta, 0.0, 0.0]),
-    RMSProp: lambda o: (RMSPROP, o.mean_square, _NONE, [o.rho, 0.0, o.eps]),
-    Adam: lambda o: (ADAM, o.m, o.v, [o.beta1, o.beta2, o.eps]),
+    PLAIN: lambda o: (_NONE, _NONE, (0.0, 0.0, 0.0)),
+    MOMENTUM: lambda o: (o.velocity, _NONE, (o.beta, 0.0, 0.0)),
+    RMSPROP: lambda o: (o.mean_square, _NONE, (o.rho, 0.0, o.eps)),
+    ADAM: lambda o: (o.m, o.v, (o.beta1, o.beta2, o.eps)),
 }
 
 
-def covers(optimizer: Optimizer) -> bool:
-    return type(optimizer) in _STATE
-
-
-def optimizer_state(optimizer: Optimizer) -> tuple[int, Array, Array, Array]:
-    """What ``update`` needs from an optimizer object: its code, its state arrays
-    (updated in place) and its hyperparameters.
+def optimizer_state(optimizer: Optimizer) -> tuple[Array, Array, tuple[float, float, float]]:
+    """What ``update`` needs from an optimizer object: its state arrays (updated in
+    place) and its three hyperparameters.
     """
-    code, first, second, hyper = _STATE[type(optimizer)](optimizer)
-    return code, first, second, np.array(hyper)
+    return _STATE[optimizer.code](optimizer)
 
 
 @kernel

@@ -11,7 +11,7 @@ import pytest
 from engine import Trainer
 from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.losses import LOSSES
-from engine.network import Network
+from engine.network import Network, keep_masks
 from engine.regularization import REGULARIZERS
 
 N_INPUTS = 3
@@ -26,23 +26,25 @@ def _batch(loss: str, n: int = 16) -> tuple[np.ndarray, np.ndarray]:
     return X, rng.uniform(-0.9, 0.9, n)
 
 
-def _check_gradients(net, loss_name, numeric_gradient, gradient_error, mask_seed=3):
-    """Analytic ``net.grads`` against finite differences of the mean batch loss."""
+def _check_gradients(net, loss_name, numeric_gradient, gradient_error, mask_seed=3, dropout=0.0):
+    """Analytic ``net.grads`` against finite differences of the mean batch loss;
+    returns the dropout keep-masks the check used."""
     loss = LOSSES[loss_name]
     X, t = _batch(loss_name)
 
     def mean_loss(params):
         net.params[...] = params
-        out, _ = net.forward(X, training=True, rng=np.random.default_rng(mask_seed))
+        out, _ = net.forward(X, True, np.random.default_rng(mask_seed), dropout)
         return float(loss.value(out, t).mean())
 
     start = net.params.copy()
     numeric = numeric_gradient(mean_loss, start)
     net.params[...] = start
-    out, caches = net.forward(X, training=True, rng=np.random.default_rng(mask_seed))
+    out, caches = net.forward(X, True, np.random.default_rng(mask_seed), dropout)
     analytic = net.backward(caches, loss.grad(out, t) / len(t)).copy()
     assert np.abs(numeric).max() > 1e-6, "a vanishing gradient would check nothing"
     assert gradient_error(analytic, numeric) < TOLERANCE
+    return keep_masks(caches)
 
 
 def _output_for(loss_name: str) -> str:
@@ -75,12 +77,11 @@ def test_gradients_with_a_fixed_dropout_mask_match_finite_differences(
         N_INPUTS,
         [6, 5],
         activation=activation,
-        dropout=0.3,
         batch_norm=batch_norm,
         rng=np.random.default_rng(5),
     )
-    _check_gradients(net, "squared", numeric_gradient, gradient_error)
-    assert not all(mask.all() for mask in net.last_masks), "the mask should drop something"
+    masks = _check_gradients(net, "squared", numeric_gradient, gradient_error, dropout=0.3)
+    assert not all(mask.all() for mask in masks), "the mask should drop something"
 
 
 @pytest.mark.parametrize("output", OUTPUT_ACTIVATIONS)

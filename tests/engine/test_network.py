@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from engine.initializers import INITIALIZERS, get_initializer
-from engine.network import Network
+from engine.network import Network, keep_masks
 
 
 def _net(**options) -> Network:
@@ -105,45 +105,44 @@ def test_unknown_init_lists_the_valid_names():
 
 
 def test_dropout_is_off_when_evaluating():
-    with_dropout, without = _net(dropout=0.5), _net(dropout=0.0)
+    net = _net()
     X = _inputs()
-    np.testing.assert_array_equal(with_dropout.forward(X)[0], without.forward(X)[0])
-    np.testing.assert_array_equal(with_dropout.forward(X)[0], with_dropout.forward(X)[0])
+    np.testing.assert_array_equal(net.forward(X, dropout=0.5)[0], net.forward(X)[0])
+    np.testing.assert_array_equal(net.forward(X, dropout=0.5)[0], net.forward(X, dropout=0.5)[0])
 
 
 def test_dropout_masks_of_the_last_training_step_are_readable():
-    net = _net(hidden=[16, 16], dropout=0.25)
-    net.forward(_inputs(400), training=True, rng=np.random.default_rng(0))
-    assert [m.shape for m in net.last_masks] == [(400, 16), (400, 16)]
-    for mask in net.last_masks:
+    net = _net(hidden=[16, 16])
+    _, caches = net.forward(_inputs(400), training=True, rng=np.random.default_rng(0), dropout=0.25)
+    assert [m.shape for m in keep_masks(caches)] == [(400, 16), (400, 16)]
+    for mask in keep_masks(caches):
         assert mask.dtype == bool
         assert mask.mean() == pytest.approx(0.75, abs=0.03)
 
 
 def test_inverted_dropout_keeps_the_expected_activation():
-    net = _net(hidden=[16], dropout=0.5, init="xavier")
+    net = _net(hidden=[16], init="xavier")
     X = _inputs(4000)
     plain = net.activations(X)[0]
-    _, caches = net.forward(X, training=True, rng=np.random.default_rng(2))
+    _, caches = net.forward(X, training=True, rng=np.random.default_rng(2), dropout=0.5)
     dropped = caches[1].a_in  # the hidden layer's output as the next layer sees it
     assert set(np.unique(dropped[plain != 0] / plain[plain != 0])) <= {0.0, 2.0}
     np.testing.assert_allclose(dropped.mean(axis=0), plain.mean(axis=0), atol=0.05)
 
 
 def test_dropout_never_drops_the_output_neuron():
-    net = _net(hidden=[], dropout=0.9)
+    net = _net(hidden=[])
     X = _inputs()
-    out, _ = net.forward(X, training=True, rng=np.random.default_rng(0))
+    out, caches = net.forward(X, training=True, rng=np.random.default_rng(0), dropout=0.9)
     np.testing.assert_array_equal(out, net.forward(X)[0])
-    assert net.last_masks == []
+    assert keep_masks(caches) == []
 
 
 def test_masks_say_nothing_was_dropped_after_a_step_without_dropout():
-    net = _net(dropout=0.5)
-    net.forward(_inputs(), training=True, rng=np.random.default_rng(0))
-    net.dropout = 0.0
-    net.forward(_inputs(), training=True, rng=np.random.default_rng(0))
-    assert net.last_masks == [None, None]
+    net = _net()
+    net.forward(_inputs(), training=True, rng=np.random.default_rng(0), dropout=0.5)
+    _, caches = net.forward(_inputs(), training=True, rng=np.random.default_rng(0), dropout=0.0)
+    assert keep_masks(caches) == [None, None]
 
 
 # --- batch normalisation -------------------------------------------------------------

@@ -5,15 +5,9 @@ import pytest
 
 from engine import Trainer
 from engine.features import transform
+from engine.grid import grid_axis, grid_points
 from engine.network import Network
-from engine.snapshot import (
-    feature_plane,
-    feature_range,
-    grid_axis,
-    grid_points,
-    representation,
-    snapshot,
-)
+from engine.snapshot import feature_plane, feature_range, representation, snapshot
 
 FEATURES = ["x1", "x2", "r"]
 
@@ -68,8 +62,9 @@ def test_feature_maps_rows_follow_x2_and_columns_follow_x1():
 
 
 def test_snapshot_evaluates_without_dropout_or_changing_the_network():
-    net = _net(dropout=0.5, batch_norm=True)
-    net.forward(transform(grid_points(5), FEATURES), training=True, rng=np.random.default_rng(0))
+    net = _net(batch_norm=True)
+    inputs = transform(grid_points(5), FEATURES)
+    net.forward(inputs, training=True, rng=np.random.default_rng(0), dropout=0.5)
     params = net.params.copy()
     running = net.layers[0].running_mean.copy()
     first, second = snapshot(net, FEATURES, 9), snapshot(net, FEATURES, 9)

@@ -308,7 +308,7 @@ def test_a_new_dropout_rate_drops_neurons_on_the_next_step():
     trainer = Trainer.from_config({"hidden": [16, 16]})
     trainer.configure({"dropout": 0.5})
     trainer.step()
-    masks = trainer.network.last_masks
+    masks = trainer.last_masks
     assert all(mask is not None and 0 < mask.mean() < 1 for mask in masks)
 
 

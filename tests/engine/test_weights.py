@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from engine.network import Network
-from engine.weights import get_weights, set_bias, set_weight, set_weights
+from engine.weights import set_bias, set_weight
 
 X = np.random.default_rng(0).uniform(-3, 3, size=(20, 2))
 
@@ -17,7 +17,7 @@ def _output(net: Network) -> np.ndarray:
 
 
 def test_weights_come_per_layer_with_w_shaped_fan_in_by_fan_out():
-    weights = get_weights(_net())
+    weights = [(layer.W, layer.b) for layer in _net().layers]
     assert [(W.shape, b.shape) for W, b in weights] == [
         ((2, 4), (4,)),
         ((4, 3), (3,)),
@@ -25,57 +25,45 @@ def test_weights_come_per_layer_with_w_shaped_fan_in_by_fan_out():
     ]
 
 
-def test_get_weights_returns_copies():
+def test_a_copy_of_the_params_is_a_copy():
     net = _net()
-    weights = get_weights(net)
-    weights[0][0][...] = 99.0
-    weights[0][1][...] = 99.0
+    weights = net.params.copy()
+    weights[...] = 99.0
     assert (net.layers[0].W != 99).all()
     assert (net.layers[0].b != 99).all()
 
 
-def test_set_weights_round_trips_between_networks():
+def test_params_round_trip_between_networks():
     source, target = _net(seed=1), _net(seed=2)
     assert not np.allclose(_output(source), _output(target))
-    set_weights(target, get_weights(source))
+    target.params[...] = source.params
     np.testing.assert_array_equal(target.params, source.params)
     np.testing.assert_array_equal(_output(target), _output(source))
 
 
-def test_set_weights_accepts_nested_lists():
+def test_set_weight_and_set_bias_write_the_layer_views():
     net = _net(hidden=[])
-    set_weights(net, [([[1.0], [2.0]], [0.5])])
+    for source, value in enumerate([1.0, 2.0]):
+        set_weight(net, layer=0, source=source, target=0, value=value)
+    set_bias(net, layer=0, neuron=0, value=0.5)
     np.testing.assert_array_equal(net.layers[0].W, [[1.0], [2.0]])
     assert net.layers[0].b[0] == 0.5
 
 
-@pytest.mark.parametrize(
-    ("weights", "message"),
-    [
-        (lambda w: w[:-1], "expected 3 layers, got 2"),
-        (lambda w: [*w, w[-1]], "expected 3 layers, got 4"),
-        (lambda w: [(w[0][0].T, w[0][1]), *w[1:]], r"layer 0: expected W \(2, 4\)"),
-        (
-            lambda w: [w[0], (w[1][0], np.zeros(4)), w[2]],
-            r"layer 1: expected W \(4, 3\) and b \(3,\)",
-        ),
-    ],
-)
-def test_set_weights_with_the_wrong_shapes_raises_and_changes_nothing(weights, message):
+@pytest.mark.parametrize("hidden", [[4], [4, 3, 2], [3, 4]])
+def test_params_of_another_shape_raise_and_change_nothing(hidden):
     net = _net()
     before = net.params.copy()
-    with pytest.raises(ValueError, match=message):
-        set_weights(net, weights(get_weights(_net(seed=5))))
+    with pytest.raises(ValueError, match="broadcast"):
+        net.params[...] = _net(seed=5, hidden=hidden).params
     np.testing.assert_array_equal(net.params, before)
 
 
-def test_set_weights_rejects_non_finite_values_and_changes_nothing():
+def test_set_bias_rejects_non_finite_values_and_changes_nothing():
     net = _net()
     before = net.params.copy()
-    weights = get_weights(_net(seed=5))
-    weights[2][1][0] = np.nan
-    with pytest.raises(ValueError, match="layer 2: weights and biases must be finite"):
-        set_weights(net, weights)
+    with pytest.raises(ValueError, match="finite"):
+        set_bias(net, layer=2, neuron=0, value=np.nan)
     np.testing.assert_array_equal(net.params, before)
 
 
