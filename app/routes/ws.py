@@ -15,7 +15,8 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.datastructures import State
 from starlette.websockets import WebSocketState
 
-from app.protocol import GENERAL, Ack, Message, parse_message
+from app.error_slots import GENERAL
+from app.protocol import Ack, Message, parse_message
 from app.session import Session
 from app.settings import Settings
 from app.turns import Turns
@@ -85,11 +86,11 @@ async def training_stream(websocket: WebSocket) -> None:
     except InputError as exc:  # valid on its own, yet no trainer can be built from it
         session, error = Session(ExperimentConfig(), state.fragments, send, **options), exc
     state.sessions.add(session)
-    pump = asyncio.create_task(session.run(), name="nnp-pump")
+    pump = asyncio.create_task(session.pump.run(), name="nnp-pump")
     pump.add_done_callback(lambda task: _pump_ended(task, websocket))
     try:
         if error:
-            await session.report(error.key, error.message)
+            await session.report(error)
         await receive(websocket, session, settings)
     except GONE:
         pass
@@ -148,10 +149,10 @@ async def receive(websocket: WebSocket, session: Session, settings: Settings) ->
         if not isinstance(message, Ack) and not limit.allow():
             if not limit.warned:
                 limit.warned = True
-                await session.report(GENERAL, "too many messages; some were ignored")
+                await session.report(InputError(GENERAL, "too many messages; some were ignored"))
             continue
         if isinstance(message, InputError):
-            await session.report(message.key, message.message)
+            await session.report(message)
         else:
             await session.handle(message)
 
