@@ -9,6 +9,8 @@ naming the problem, for the page to show.
 """
 
 import json
+import re
+import sys
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
@@ -146,6 +148,12 @@ def parse_message(text: str) -> Message:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(GENERAL, f"the message is not JSON ({exc.msg})") from None
+    except ValueError:  # an integer longer than Python converts (int_max_str_digits)
+        digits = max(len(run) for run in re.findall(r"\d+", text))
+        limit = sys.get_int_max_str_digits()
+        raise InputError(
+            GENERAL, f"the message has a number with {digits} digits; the limit is {limit}"
+        ) from None
     if not isinstance(data, Mapping):
         raise InputError(GENERAL, "a message must be a JSON object with a type")
     try:

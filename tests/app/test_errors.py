@@ -56,6 +56,9 @@ BAD_MESSAGES = [
     ('{"type": "view", "pair": ["r", "banana"]}', "general", "unknown feature"),
     ('{"type": "ack", "frame": 99}', "general", "never sent"),
     ('{"type": "ack", "frame": -1}', "general", "frame"),
+    ('{"type": "ack", "frame": ' + "1" * 5000 + "}", "general", "a number with 5000 digits"),
+    ('{"type": "set_bias", "layer": 0, "neuron": 0, "value": -' + "9" * 4301 + "}", "general",
+     "a number with 4301 digits"),
 ]  # fmt: skip
 
 
