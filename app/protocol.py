@@ -25,11 +25,13 @@ from pydantic import (
 )
 
 from app.error_slots import GENERAL, SPEED
+from app.json_depth import nests_deeper_than
 from app.url_state import comma_list, query_to_changes
 from engine.errors import InputError
 from engine.features import FEATURES
 
 MAX_WEIGHT = 1000.0  # a hand-set weight or bias; larger is never useful on this plot
+MAX_DEPTH = 32  # nesting of arrays and objects; a real message has two or three levels
 
 
 def _comma_list(value: Any) -> Any:
@@ -144,6 +146,8 @@ MESSAGES: dict[str, type[Control]] = {
 
 def parse_message(text: str) -> Message:
     """The message in ``text``, or an InputError saying what is wrong with it."""
+    if nests_deeper_than(text, MAX_DEPTH):
+        raise InputError(GENERAL, f"the message is nested more than {MAX_DEPTH} levels deep")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

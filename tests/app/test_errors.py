@@ -59,6 +59,10 @@ BAD_MESSAGES = [
     ('{"type": "ack", "frame": ' + "1" * 5000 + "}", "general", "a number with 5000 digits"),
     ('{"type": "set_bias", "layer": 0, "neuron": 0, "value": -' + "9" * 4301 + "}", "general",
      "a number with 4301 digits"),
+    ("[" * 1000 + "]" * 1000, "general", "nested more than 32 levels deep"),
+    ('{"type": "config", "hidden": ' + "[" * 1000 + "]" * 1000 + "}", "general",
+     "nested more than 32 levels deep"),
+    ('{"type": "config", "note": "' + "[" * 1000 + '", "noise": "9"}', "noise", "must be 0"),
 ]  # fmt: skip
 
 

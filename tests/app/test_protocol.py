@@ -5,6 +5,7 @@ import json
 import pytest
 
 from app.error_slots import place
+from app.json_depth import nests_deeper_than
 from app.protocol import (
     MESSAGES,
     Ack,
@@ -101,3 +102,13 @@ def test_comma_lists_split_the_same_from_a_url_and_a_message(text):
 )  # fmt: skip
 def test_an_error_goes_to_its_controls_slot_or_to_the_general_one(key, slot, message):
     assert place(InputError(key, "bad")) == (slot, message)
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [("[" * 32 + "]" * 32, False), ("[" * 33 + "]" * 33, True), ("{}" * 100, False),
+     ('{"a": "' + "[" * 99 + '"}', False), ('{"a": "\\"' + "[" * 99 + '"}', False),
+     ('[{"a": [[' + "{" * 40, True)],
+)  # fmt: skip
+def test_nesting_is_counted_outside_strings_before_parsing(text, deep):
+    assert nests_deeper_than(text, 32) is deep
