@@ -70,10 +70,15 @@ async def training_stream(websocket: WebSocket) -> None:
         async with lock:
             if websocket.application_state != WebSocketState.CONNECTED:
                 raise WebSocketDisconnect(1000)  # we closed it (idle, error): stop sending
-            if isinstance(data, bytes):
-                await websocket.send_bytes(data)
-            else:
-                await websocket.send_text(data)
+            try:
+                if isinstance(data, bytes):
+                    await websocket.send_bytes(data)
+                else:
+                    await websocket.send_text(data)
+            except RuntimeError as exc:
+                # The server closed the socket itself (a protocol error, such as text
+                # that is not UTF-8) before the app read the disconnect: the tab is gone.
+                raise WebSocketDisconnect(1006) from exc
 
     config, error = initial_config(websocket.query_params)
     options = {
