@@ -8,7 +8,6 @@ leaves no task behind.
 
 import asyncio
 import logging
-import time
 from collections.abc import Mapping
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -17,6 +16,7 @@ from starlette.websockets import WebSocketState
 
 from app.error_slots import GENERAL
 from app.protocol import Ack, Message, parse_message
+from app.rate_limit import RateLimit
 from app.session import Session
 from app.settings import Settings
 from app.turns import Turns
@@ -32,26 +32,6 @@ SERVER_FULL = "The server is full: every training slot is in use. Try again in a
 IDLE = "This tab was idle for {minutes:g} minutes and has been disconnected. Reload to continue."
 # How a closed socket shows up when we read or write it.
 GONE = (WebSocketDisconnect, OSError)
-
-
-class RateLimit:
-    """A token bucket: ``rate`` messages a second on average, bursts of up to ``rate``."""
-
-    def __init__(self, rate: float) -> None:
-        self.rate = rate
-        self.tokens = rate
-        self.stamp = time.monotonic()
-        self.warned = False  # one warning per flood, not one per dropped message
-
-    def allow(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            self.warned = False
-            return True
-        return False
 
 
 @router.websocket("/ws")
