@@ -12,14 +12,17 @@ class RateLimit:
         self.tokens = rate
         self._now = now or monotonic
         self.stamp = self._now()
-        self.warned = False  # one warning per flood, not one per dropped message
+        # One warning per flood, not one per dropped message: a flood ends when the
+        # bucket has filled up again (a second's worth of messages not sent).
+        self.warned = False
 
     def allow(self) -> bool:
         now = self._now()
         self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
+        if self.tokens == self.rate:  # a full bucket: the tab kept within the rate a while
+            self.warned = False
         if self.tokens >= 1:
             self.tokens -= 1
-            self.warned = False
             return True
         return False
