@@ -1,42 +1,42 @@
 """The control messages a tab sends over its websocket (docs/protocol.md).
 
 Each message is a JSON object with a ``type``; one small pydantic model per
-type, found through ``MESSAGES``. The ``config`` message carries experiment
-config keys, which ``engine.config.ExperimentConfig`` validates, so this file
-only reshapes them (htmx sends every value as a string). Anything wrong
-becomes a ``InputError`` naming the problem, for the page to show.
+type, and ``Message``, their union, tells them apart by that ``type``. The
+``config`` message carries experiment config keys, which
+``engine.config.ExperimentConfig`` validates, so this file only reshapes them
+(htmx sends every value as a string). Anything wrong becomes an ``InputError``
+naming the problem, for the page to show.
 """
 
 import json
+import re
+import sys
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationError,
     field_validator,
 )
 
-from app.url_state import query_to_changes
-from engine.config import ExperimentConfig
+from app.error_slots import GENERAL, SPEED
+from app.json_depth import nests_deeper_than
+from app.url_state import comma_list, query_to_changes
 from engine.errors import InputError
 from engine.features import FEATURES
 
 MAX_WEIGHT = 1000.0  # a hand-set weight or bias; larger is never useful on this plot
-GENERAL = "general"  # the error slot for problems that are not about one control
-SPEED = "epochs_per_frame"
-# The page has an error slot (``error-KEY``) beside each of these controls.
-ERROR_SLOTS = frozenset([*ExperimentConfig.model_fields, SPEED, GENERAL])
+MAX_DEPTH = 32  # nesting of arrays and objects; a real message has two or three levels
 
 
 def _comma_list(value: Any) -> Any:
     """Lists arrive as JSON arrays or, from a form, as comma-separated strings."""
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(",") if item.strip()]
-    return value
+    return comma_list(value) if isinstance(value, str) else value
 
 
 class Control(BaseModel):
@@ -129,56 +129,52 @@ class Config(Control):
     @property
     def changes(self) -> dict[str, Any]:
         raw = {k: v for k, v in (self.model_extra or {}).items() if k != "HEADERS"}
-        strings = query_to_changes({k: v for k, v in raw.items() if isinstance(v, str)})
-        # A typed "8, 8" is as good as "8,8".
-        tidy = {k: [i.strip() for i in v] if isinstance(v, list) else v for k, v in strings.items()}
-        return {**raw, **tidy}
+        return {**raw, **query_to_changes({k: v for k, v in raw.items() if isinstance(v, str)})}
 
 
-Message = (
-    Config | Play | Pause | Step | Reset | Regenerate | Speed | Ack | SetWeight | SetBias | View
-)
-
-MESSAGES: dict[str, type[Message]] = {
-    "config": Config,
-    "play": Play,
-    "pause": Pause,
-    "step": Step,
-    "reset": Reset,
-    "regenerate": Regenerate,
-    "speed": Speed,
-    "ack": Ack,
-    "set_weight": SetWeight,
-    "set_bias": SetBias,
-    "view": View,
+Message = Annotated[
+    Config | Play | Pause | Step | Reset | Regenerate | Speed | Ack | SetWeight | SetBias | View,
+    Field(discriminator="type"),
+]
+_MESSAGE = TypeAdapter(Message)
+# Each model by its type's name, in the union's order: ``{"config": Config, …}``.
+MESSAGES: dict[str, type[Control]] = {
+    get_args(model.model_fields["type"].annotation)[0]: model
+    for model in get_args(get_args(Message)[0])
 }
 
 
 def parse_message(text: str) -> Message:
-    """The message in ``text``, or a InputError saying what is wrong with it."""
+    """The message in ``text``, or an InputError saying what is wrong with it."""
+    if nests_deeper_than(text, MAX_DEPTH):
+        raise InputError(GENERAL, f"the message is nested more than {MAX_DEPTH} levels deep")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(GENERAL, f"the message is not JSON ({exc.msg})") from None
+    except ValueError:  # an integer longer than Python converts (int_max_str_digits)
+        digits = max(len(run) for run in re.findall(r"\d+", text))
+        limit = sys.get_int_max_str_digits()
+        raise InputError(
+            GENERAL, f"the message has a number with {digits} digits; the limit is {limit}"
+        ) from None
     if not isinstance(data, Mapping):
         raise InputError(GENERAL, "a message must be a JSON object with a type")
-    kind = data.get("type")
-    model = MESSAGES.get(kind) if isinstance(kind, str) else None
-    if model is None:
-        raise InputError(
-            GENERAL, f"unknown message type {kind!r}; expected one of {', '.join(MESSAGES)}"
-        )
     try:
-        return model.model_validate(data)
+        return _MESSAGE.validate_python(data)
     except ValidationError as exc:
-        raise InputError(model.slot, _describe(kind, exc)) from None
+        raise _message_error(data.get("type"), exc) from None
 
 
-def _describe(kind: str, exc: ValidationError) -> str:
+def _message_error(kind: Any, exc: ValidationError) -> InputError:
     """One readable line for the first problem: "speed: epochs_per_frame must be …"."""
     error = exc.errors()[0]
-    field = ".".join(str(part) for part in error["loc"])
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        expected = ", ".join(MESSAGES)
+        return InputError(GENERAL, f"unknown message type {kind!r}; expected one of {expected}")
+    field = ".".join(str(part) for part in error["loc"][1:])  # after the type's name
+    slot = MESSAGES[kind].slot
     if error["type"] == "missing":
-        return f"{kind}: {field} is missing"
+        return InputError(slot, f"{kind}: {field} is missing")
     message = error["msg"].removeprefix("Value error, ")
-    return f"{kind}: {field}: {message}; got {error['input']!r}"
+    return InputError(slot, f"{kind}: {field}: {message}; got {error['input']!r}")

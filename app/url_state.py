@@ -19,12 +19,17 @@ def query_to_changes(query: Mapping[str, str]) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for key, raw in query.items():
         if key in LIST_KEYS:
-            changes[key] = [item for item in raw.split(",") if item.strip()]
+            changes[key] = comma_list(raw)
         elif raw == "":
             changes[key] = None
         else:
             changes[key] = raw
     return changes
+
+
+def comma_list(text: str) -> list[str]:
+    """``"8, 8,"`` → ``["8", "8"]``: the one place a comma-separated list is split."""
+    return [item.strip() for item in text.split(",") if item.strip()]
 
 
 def config_to_query(config: ExperimentConfig) -> dict[str, str]:

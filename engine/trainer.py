@@ -115,6 +115,11 @@ class Trainer:
             raise InputError("batch_size", f"must be 1 … {len(self.X_train)}")
         self.inputs_train = transform(self.X_train, cfg.features)
         self.inputs_test = transform(self.X_test, cfg.features)
+        # New points or inputs bump it; a rebuild that reloads the same ones keeps it.
+        loaded = (cfg.problem, cfg.dataset, cfg.noise, cfg.train_fraction, cfg.n_points, cfg.seed)
+        loaded += tuple(cfg.features)
+        if loaded != getattr(self, "_loaded", None):
+            self._loaded, self.data_version = loaded, getattr(self, "data_version", 0) + 1
 
     def reset(self) -> None:
         """Fresh weights from the seed (the same seed, the same weights), empty history."""

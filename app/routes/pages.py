@@ -9,8 +9,8 @@ import numpy as np
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
+from app.error_slots import place
 from app.presets import PRESETS
-from app.protocol import ERROR_SLOTS, GENERAL
 from app.url_state import config_to_query, query_to_changes
 from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.config import ExperimentConfig
@@ -104,9 +104,8 @@ def _error_slots(error: InputError | None) -> dict[str, str]:
     """A bad URL's error, keyed by the control it belongs beside (else ``general``)."""
     if error is None:
         return {}
-    if error.key in ERROR_SLOTS:
-        return {error.key: error.message}
-    return {GENERAL: f"{error.key}: {error.message}"}
+    slot, message = place(error)
+    return {slot: message}
 
 
 def preset_message(name: str) -> dict[str, Any]:

@@ -8,14 +8,15 @@ leaves no task behind.
 
 import asyncio
 import logging
-import time
 from collections.abc import Mapping
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.datastructures import State
 from starlette.websockets import WebSocketState
 
-from app.protocol import GENERAL, Ack, Message, parse_message
+from app.error_slots import GENERAL
+from app.protocol import Ack, Message, parse_message
+from app.rate_limit import RateLimit
 from app.session import Session
 from app.settings import Settings
 from app.turns import Turns
@@ -31,26 +32,6 @@ SERVER_FULL = "The server is full: every training slot is in use. Try again in a
 IDLE = "This tab was idle for {minutes:g} minutes and has been disconnected. Reload to continue."
 # How a closed socket shows up when we read or write it.
 GONE = (WebSocketDisconnect, OSError)
-
-
-class RateLimit:
-    """A token bucket: ``rate`` messages a second on average, bursts of up to ``rate``."""
-
-    def __init__(self, rate: float) -> None:
-        self.rate = rate
-        self.tokens = rate
-        self.stamp = time.monotonic()
-        self.warned = False  # one warning per flood, not one per dropped message
-
-    def allow(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            self.warned = False
-            return True
-        return False
 
 
 @router.websocket("/ws")
@@ -69,10 +50,15 @@ async def training_stream(websocket: WebSocket) -> None:
         async with lock:
             if websocket.application_state != WebSocketState.CONNECTED:
                 raise WebSocketDisconnect(1000)  # we closed it (idle, error): stop sending
-            if isinstance(data, bytes):
-                await websocket.send_bytes(data)
-            else:
-                await websocket.send_text(data)
+            try:
+                if isinstance(data, bytes):
+                    await websocket.send_bytes(data)
+                else:
+                    await websocket.send_text(data)
+            except RuntimeError as exc:
+                # The server closed the socket itself (a protocol error, such as text
+                # that is not UTF-8) before the app read the disconnect: the tab is gone.
+                raise WebSocketDisconnect(1006) from exc
 
     config, error = initial_config(websocket.query_params)
     options = {
@@ -85,11 +71,11 @@ async def training_stream(websocket: WebSocket) -> None:
     except InputError as exc:  # valid on its own, yet no trainer can be built from it
         session, error = Session(ExperimentConfig(), state.fragments, send, **options), exc
     state.sessions.add(session)
-    pump = asyncio.create_task(session.run(), name="nnp-pump")
+    pump = asyncio.create_task(session.pump.run(), name="nnp-pump")
     pump.add_done_callback(lambda task: _pump_ended(task, websocket))
     try:
         if error:
-            await session.report(error.key, error.message)
+            await session.report(error)
         await receive(websocket, session, settings)
     except GONE:
         pass
@@ -148,10 +134,10 @@ async def receive(websocket: WebSocket, session: Session, settings: Settings) ->
         if not isinstance(message, Ack) and not limit.allow():
             if not limit.warned:
                 limit.warned = True
-                await session.report(GENERAL, "too many messages; some were ignored")
+                await session.report(InputError(GENERAL, "too many messages; some were ignored"))
             continue
         if isinstance(message, InputError):
-            await session.report(message.key, message.message)
+            await session.report(message)
         else:
             await session.handle(message)
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 import numpy as np
 import pytest
 import uvicorn
@@ -25,6 +26,9 @@ from app.settings import Settings
 
 # Fast frames so the tests do not wait on the 20-per-second cap.
 FAST = {"max_frames_per_second": 1000.0}
+# A bound on waiting for the server, far above any real wait: a hang fails, it does not stall.
+RECEIVE_SECONDS = 30
+MAX_TEXTS_BEFORE_FRAME = 100
 
 
 @dataclass
@@ -82,7 +86,7 @@ class Tab:
         self.socket.send_text(json.dumps({"type": kind, **fields}))
 
     def receive(self) -> str | Frame:
-        message = self.socket.receive()
+        message = self.socket.portal.call(_receive_within, self.socket, RECEIVE_SECONDS)
         assert message["type"] == "websocket.send", message
         if message.get("bytes") is not None:
             return read_frame(message["bytes"])
@@ -90,13 +94,14 @@ class Tab:
 
     def frame(self, ack: bool = True) -> Frame:
         """The next frame (text fragments before it are kept in ``texts``), acked."""
-        while True:
+        for _ in range(MAX_TEXTS_BEFORE_FRAME):
             message = self.receive()
             if isinstance(message, Frame):
                 if ack:
                     self.send("ack", frame=message.header["frame"])
                 return message
             self.texts.append(message)
+        raise AssertionError(f"no frame among {MAX_TEXTS_BEFORE_FRAME} messages: {self.texts}")
 
     def text(self) -> str:
         """The next text fragment; fails on a frame, which would be out of turn here."""
@@ -108,6 +113,11 @@ class Tab:
         """Send a message that owes a frame, and return that frame."""
         self.send(kind, **fields)
         return self.frame()
+
+
+async def _receive_within(socket: Any, seconds: float) -> Any:
+    with anyio.fail_after(seconds):
+        return await socket._send_rx.receive()
 
 
 @pytest.fixture

@@ -1,8 +1,13 @@
 """Control messages as the page sends them: JSON, values as strings from htmx."""
 
+import json
+
 import pytest
 
+from app.error_slots import place
+from app.json_depth import nests_deeper_than
 from app.protocol import (
+    MESSAGES,
     Ack,
     Config,
     InputError,
@@ -12,6 +17,7 @@ from app.protocol import (
     View,
     parse_message,
 )
+from app.url_state import query_to_changes
 
 
 def test_htmx_form_values_are_coerced_and_its_headers_ignored():
@@ -70,3 +76,39 @@ def test_bad_messages_raise_an_error_naming_the_slot_and_the_problem(text, key, 
     with pytest.raises(InputError) as error:
         parse_message(text)
     assert error.value.key == key and says in error.value.message
+
+
+def test_every_message_type_is_listed_once_in_union_order():
+    assert list(MESSAGES) == ["config", "play", "pause", "step", "reset", "regenerate",
+                              "speed", "ack", "set_weight", "set_bias", "view"]  # fmt: skip
+    with pytest.raises(InputError) as error:
+        parse_message('{"type": "dance"}')
+    assert error.value.message.endswith("expected one of " + ", ".join(MESSAGES))
+
+
+@pytest.mark.parametrize("text", ["hidden=8, 8", "8,8,", " 8 , 8"])
+def test_comma_lists_split_the_same_from_a_url_and_a_message(text):
+    value = text.removeprefix("hidden=")
+    assert query_to_changes({"hidden": value}) == {"hidden": ["8", "8"]}
+    assert parse_message(json.dumps({"type": "config", "hidden": value})).changes == {
+        "hidden": ["8", "8"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("key", "slot", "message"),
+    [("learning_rate", "learning_rate", "bad"), ("epochs_per_frame", "epochs_per_frame", "bad"),
+     ("general", "general", "bad"), ("colour", "general", "colour: bad")],
+)  # fmt: skip
+def test_an_error_goes_to_its_controls_slot_or_to_the_general_one(key, slot, message):
+    assert place(InputError(key, "bad")) == (slot, message)
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [("[" * 32 + "]" * 32, False), ("[" * 33 + "]" * 33, True), ("{}" * 100, False),
+     ('{"a": "' + "[" * 99 + '"}', False), ('{"a": "\\"' + "[" * 99 + '"}', False),
+     ('[{"a": [[' + "{" * 40, True)],
+)  # fmt: skip
+def test_nesting_is_counted_outside_strings_before_parsing(text, deep):
+    assert nests_deeper_than(text, 32) is deep

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import json
+import logging
 import time
 import urllib.request
 
@@ -35,6 +36,11 @@ def test_tabs_stream_frames_and_leave_nothing_behind(live_server, frame_reader):
         tabs = [stack.enter_context(connect(ws_url(live_server, q))) for q in queries]
         stream_from(tabs, frame_reader)
         assert live_server.call(live_pumps()) == 2
+    wait_for_no_sessions(live_server)
+
+
+def wait_for_no_sessions(live_server) -> None:
+    """The server ends every pump and forgets every session of a closed tab (within 5 s)."""
     deadline = time.monotonic() + 5
     while live_server.call(live_pumps()) and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -71,3 +77,24 @@ def test_over_the_cap_a_tab_is_closed_with_try_again_later(live_server):
         for tab in tabs:  # the tabs already in are unaffected
             tab.send(json.dumps({"type": "config", "learning_rate": "oops"}))
             assert 'id="error-learning_rate"' in tab.recv(timeout=10)
+
+
+@pytest.mark.parametrize("settings", [SETTINGS])
+def test_a_tab_that_breaks_the_protocol_with_an_answer_on_its_way_goes_quietly(live_server, caplog):
+    server_log = logging.getLogger("uvicorn.error")
+    server_log.addHandler(caplog.handler)
+    try:
+        with connect(ws_url(live_server)) as tab:
+            tab.recv(timeout=10)
+            with tab.send_context():  # one write: the server reads both before it answers
+                tab.protocol.send_text(b'{"type": "dance"}')
+                tab.protocol.send_text(b"\xff\xfe")  # not UTF-8: the server closes with 1007
+            with pytest.raises(ConnectionClosed) as closed:
+                for _ in range(10):
+                    tab.recv(timeout=10)
+        assert closed.value.sent.code == 1007
+        wait_for_no_sessions(live_server)
+    finally:
+        server_log.removeHandler(caplog.handler)
+    assert "Exception in ASGI application" not in caplog.text
+    assert "session pump failed" not in caplog.text

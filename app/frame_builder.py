@@ -1,0 +1,101 @@
+"""A frame for a page, holding only what that page does not have yet.
+
+``PageState`` is what a page has been sent: the data (by the trainer's data
+version), the representation pair, the config, and how much of which run's
+history. Whoever sends frames keeps one per stream: one per tab today; for a
+room, one for the lecturer's stream, whose frames are built once and sent to
+every follower. A page that joins late starts from ``PageState()``, so its
+first frame carries everything (data, the whole history, the config) and it
+can follow the stream's frames from there. ``Moment`` is what a frame shows;
+its maps are computed once however many frames are built from it.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from app import frame_content as content
+from app.frames import encode_frame
+from engine.config import ExperimentConfig
+from engine.snapshot import Snapshot
+from engine.trainer import EpochRecord, Trainer
+
+OUTPUT_RESOLUTION = 48  # the decision boundary: smooth enough once Plotly interpolates
+NEURON_RESOLUTION = 20  # neuron and feature tiles are small on screen
+
+
+@dataclass
+class PageState:
+    """What a page has been sent; a new page's is empty."""
+
+    run: int | None = None  # the training run its history belongs to
+    history: int = 0  # how many of that run's records it has
+    data_version: int | None = None
+    pair: list[str] | None = None
+    config: ExperimentConfig | None = None  # the trainer replaces its config on every change
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A trainer as one frame shows it, with the stream's numbering and play state."""
+
+    trainer: Trainer
+    number: int  # the frame's number, for the page to ack
+    playing: bool
+    run: int  # bumped by every reset or rebuild
+    pair: list[str]  # the representation view's axes
+    at_record: bool  # the network is the one the last history record measured
+
+    @cached_property
+    def snapshot(self) -> Snapshot:
+        return self.trainer.maps(OUTPUT_RESOLUTION, NEURON_RESOLUTION)
+
+    @cached_property
+    def record(self) -> EpochRecord | None:
+        """Scores of the network as drawn: the last record if it still holds, else measured."""
+        trainer = self.trainer
+        if self.at_record:
+            return trainer.history[-1] if trainer.history else None
+        return trainer.evaluate()
+
+
+def build_frame(moment: Moment, page: PageState, compress: bool) -> bytes:
+    """The frame's bytes for a page that has ``page``, which is updated to what it then has."""
+    trainer, config, pair = moment.trainer, moment.trainer.config, moment.pair
+    plane = content.has_plane(config.features, pair)
+    reset = page.run != moment.run
+    header: dict[str, Any] = {
+        "type": "frame",
+        "frame": moment.number,
+        "epoch": trainer.epoch_count,
+        "step": trainer.step_count,
+        "playing": moment.playing,
+        "state": trainer.state,
+        "reset": reset,
+        "problem": config.problem,
+        "output_range": list(content.output_range(config)),
+        **content.scores(moment.record, config.problem == "classification"),
+        "history": content.history(trainer.history[0 if reset else page.history :]),
+        "network": content.network(trainer),
+        "representation": content.representation_header(pair, plane),
+    }
+    if page.config is not config:
+        header["config"] = config.model_dump()
+    if config.dropout > 0:
+        header["dropped"] = content.dropped(trainer.network)
+    arrays = content.maps(trainer, moment.snapshot)
+    new_data = page.data_version != trainer.data_version
+    if new_data:
+        arrays += content.data_arrays(trainer, moment.snapshot)
+    if new_data or pair != page.pair:
+        arrays.append(content.representation_points(trainer, pair))
+    if plane:
+        output = arrays[0]
+        arrays.append(content.representation_output(trainer, output, pair, OUTPUT_RESOLUTION))
+    page.run, page.history, page.data_version = (
+        moment.run,
+        len(trainer.history),
+        trainer.data_version,
+    )
+    page.pair, page.config = pair, config
+    return encode_frame(header, arrays, compress)
