@@ -82,7 +82,7 @@ def build_frame(moment: Moment, page: PageState, compress: bool) -> bytes:
     if page.config is not config:
         header["config"] = config.model_dump()
     if config.dropout > 0:
-        header["dropped"] = content.dropped(trainer.network)
+        header["dropped"] = content.dropped(trainer)
     arrays = content.maps(trainer, moment.snapshot)
     new_data = page.data_version != trainer.data_version
     if new_data:
