@@ -192,6 +192,11 @@ class Trainer:
             self.kernels = fast.bind(self.network, self.config, self.optimizer)
         else:
             self.kernels = None
+        # Bound while the kernels compile: NumPy trains until they are ready, then
+        # the next step binds them. Nothing is lost in the switch: the kernels work on
+        # the network's params, running statistics and the optimizer's state in place,
+        # and draw dropout from the same generator in the same order.
+        self._kernels_later = self.kernels is None and self._use_kernels and fast.compiling()
 
     @property
     def path(self) -> str:
@@ -217,6 +222,8 @@ class Trainer:
         """
         if self.state != READY:
             return float("nan")
+        if self._kernels_later and not fast.compiling():
+            self._bind_kernels()
         done, batch_loss, finite, scores, self.last_masks = self._train_batches(n_batches)
         self.step_count += done
         self._position = min(self._position + done * self.config.batch_size, len(self._order))

@@ -24,8 +24,8 @@ than float64 would.
 
 Compiling takes seconds (the disk cache makes it once per install), so a
 server calls ``warm_up()`` in a thread at startup; trainers bound while it
-runs use NumPy rather than wait for the compiler, and take the kernels at
-their next reset or change of config.
+runs use NumPy rather than wait for the compiler, and ask ``compiling()``
+before each step, so they take the kernels as soon as they are ready.
 """
 
 import threading
@@ -54,13 +54,19 @@ else:
 _warming, _compiled = threading.Event(), threading.Event()
 
 
+def compiling() -> bool:
+    """Whether warm_up() is compiling (or loading) the kernels right now: a wait that
+    ends by itself, unlike the other reasons ``unsupported`` gives."""
+    return _warming.is_set() and not _compiled.is_set()
+
+
 def unsupported(config: ExperimentConfig) -> str | None:
     """Why the kernels cannot run this config now, or None when they can."""
     if Kernels is None:
         return UNAVAILABLE
     # Every registered activation, loss, penalty and optimizer has a kernel
     # (checked at import, engine/fast/codes.py), so only compiling can stand in the way.
-    if _warming.is_set() and not _compiled.is_set():
+    if compiling():
         return "the kernels are still compiling (warm_up)"
     return None
 

@@ -10,6 +10,7 @@ small and large batches) is crossed with the others it could interact with.
 
 import math
 import shutil
+import threading
 import warnings
 from pathlib import Path
 
@@ -331,6 +332,53 @@ def test_without_the_kernels_training_falls_back_to_numpy(monkeypatch):
     assert trainer.epoch() is not None
     monkeypatch.undo()
     assert Trainer.from_config(SMALL).path == "kernel"
+
+
+def test_a_trainer_made_while_the_kernels_compile_takes_them_at_its_next_step(monkeypatch):
+    # warm_up() running in another thread, as a server's first seconds see it.
+    warming, compiled = threading.Event(), threading.Event()
+    warming.set()
+    monkeypatch.setattr(fast, "_warming", warming)
+    monkeypatch.setattr(fast, "_compiled", compiled)
+    config = {**SMALL, "optimizer": "adam", "dropout": 0.2, "batch_norm": True, "batch_size": 7}
+    late = Trainer.from_config(config)
+    assert fast.unsupported(late.config) == "the kernels are still compiling (warm_up)"
+    numpy = Trainer.from_config(config, kernels=False)
+    for _ in range(5):  # NumPy trains, mid-pass, until the kernels are ready
+        late.step()
+        numpy.step()
+    assert late.path == "numpy"
+    np.testing.assert_array_equal(late.network.params, numpy.network.params)
+    compiled.set()
+    late.step()
+    assert late.path == "kernel"
+    numpy.step()
+    for _ in range(3):
+        late.epoch()
+        numpy.epoch()
+    # Weights, Adam's state, the dropout draws and the running statistics carried over.
+    _assert_agree(late, numpy)
+    for ours, theirs in zip(late.network.layers, numpy.network.layers, strict=True):
+        if theirs.gamma is not None:
+            np.testing.assert_allclose(ours.running_mean, theirs.running_mean, RTOL, ATOL)
+            np.testing.assert_allclose(ours.running_var, theirs.running_var, RTOL, ATOL)
+    np.testing.assert_array_equal(late.last_masks[0], numpy.last_masks[0])
+
+
+def test_a_trainer_made_during_warm_up_ends_like_one_with_kernels_from_the_start(monkeypatch):
+    warming = threading.Event()
+    warming.set()
+    monkeypatch.setattr(fast, "_warming", warming)
+    monkeypatch.setattr(fast, "_compiled", threading.Event())
+    late = Trainer.from_config(SMALL)
+    assert late.path == "numpy"
+    monkeypatch.undo()
+    kernel = Trainer.from_config(SMALL)
+    for _ in range(3):
+        late.epoch()
+        kernel.epoch()
+    assert late.path == "kernel"
+    _assert_agree(late, kernel)
 
 
 def test_kernels_can_be_turned_off():
