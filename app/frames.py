@@ -28,6 +28,8 @@ BOUND = 1e6  # a map's range is clipped to ±BOUND (a diverged network's values 
 
 Array = np.ndarray
 Range = tuple[float, float]
+# One encoder for every header: json.dumps with options builds a new one per call.
+HEADER_JSON = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
 # The dtypes a frame carries, by name (a dict lookup: ``dtype.name`` is slow).
 DTYPE_NAMES = {np.dtype(np.uint8): "uint8", np.dtype(np.float32): "float32"}
 
@@ -135,7 +137,7 @@ def encode_frame(header: dict[str, Any], arrays: Sequence[FrameArray], compress:
         table.append(array.entry(offset))
         chunks.append(array.data.tobytes())
         offset += array.data.nbytes
-    text = json.dumps({**header, "arrays": table}, separators=(",", ":"), allow_nan=False).encode()
+    text = HEADER_JSON.encode({**header, "arrays": table}).encode()
     body = b"".join([text, *chunks])
     # The header compresses too (to half: its keys repeat), in the same call.
     if compress:

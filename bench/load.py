@@ -275,6 +275,7 @@ def run_stage(args, base: str, root: int | None, count: int) -> dict[str, float]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="a running server (http://host:port); else start one")
+    parser.add_argument("--pid", type=int, help="with --url: the server's process, for its CPU")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", default="50,100,150,200,250")
     parser.add_argument("--seconds", type=float, default=15.0, help="measured time per stage")
@@ -296,7 +297,7 @@ def main() -> None:
 
     server, cache = None, tempfile.mkdtemp(prefix="nnp-kernels-") if args.at_start else None
     if args.url:
-        base, root = args.url.rstrip("/"), None
+        base, root = args.url.rstrip("/"), args.pid
     else:
         extra = ["--no-compress-frames"] * args.no_compress
         server, base = start_server(args.workers, extra, cache)
