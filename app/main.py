@@ -10,6 +10,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app.assets import PREFIX, Assets
 from app.fragments import Fragments
+from app.lessons import Lesson, lessons_in
 from app.routes import pages, ws
 from app.settings import Settings
 from engine.fast import warm_up
@@ -22,13 +23,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The playground app; ``uvicorn --factory app.main:create_app`` serves it."""
+def create_app(
+    settings: Settings | None = None, lessons: dict[str, Lesson] | None = None
+) -> FastAPI:
+    """The playground app; ``uvicorn --factory app.main:create_app`` serves it.
+
+    ``lessons``: already loaded from ``settings.lessons`` (the CLI checks them
+    first, to report a mistake without a traceback); else loaded here.
+    """
     settings = settings or Settings.from_env()
     app = FastAPI(title="nn-playground", docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.state.fragments = Fragments(app.state.templates.env)
+    app.state.lessons = lessons if lessons is not None else lessons_in(settings.lessons)
     app.state.sessions = set()  # this process's live sessions, for the cap
     assets = Assets(settings.static_dir)
     app.state.templates.env.globals.update(asset=assets.url, import_map=assets.import_map)

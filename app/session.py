@@ -7,13 +7,27 @@ this tab's page. Errors go beside the control they concern, the banner says
 why training stopped by itself.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 from app.clock import Clock
 from app.error_slots import GENERAL, place
 from app.fragments import Fragments, notice
 from app.frame_builder import Moment, PageState, build_frame
-from app.protocol import Ack, Config, Message, Regenerate, SetBias, SetWeight, Speed, Step, View
+from app.lessons import Lesson
+from app.lessons import Step as LessonStep
+from app.protocol import (
+    Ack,
+    Config,
+    Message,
+    Open,
+    Regenerate,
+    SetBias,
+    SetWeight,
+    Speed,
+    Step,
+    View,
+)
 from app.pump import Pump, Send
 from app.turns import Turns
 from engine.config import ExperimentConfig
@@ -37,8 +51,10 @@ class Session:
         turns: Turns | None = None,
         compress: bool = True,
         clock: Clock | None = None,
+        lessons: Mapping[str, Lesson] = MappingProxyType({}),
     ) -> None:
         self.trainer = Trainer.from_config(config)
+        self.lessons = lessons  # the steps ``open`` may start (the app's, app/main.py)
         self.fragments = fragments
         self._send = send
         self._compress = compress
@@ -157,6 +173,25 @@ class Session:
     def _on_view(self, message: View) -> None:
         self._chosen_pair = message.pair
         self.pump.owe()
+
+    def _on_open(self, message: Open) -> None:
+        step = self._lesson_step(message.lesson, message.step)
+        # A step is a fresh experiment: from its seed even when only live keys (or
+        # nothing) differ, which ``configure`` alone would apply to the old weights.
+        if not self.trainer.configure(step.config.model_dump()):
+            self.trainer.reset()
+        self._chosen_pair = None  # each step is seen in its own default view
+        self.pump.epochs_per_frame = step.speed
+        self.pump.playing = step.play
+        self.pump.restart()
+
+    def _lesson_step(self, name: str, number: int) -> LessonStep:
+        lesson = self.lessons.get(name)
+        if lesson is None:
+            raise InputError(GENERAL, f"no lesson {name!r}; choose from {', '.join(self.lessons)}")
+        if number > len(lesson.steps):
+            raise InputError(GENERAL, f"{name} has steps 1 … {len(lesson.steps)}; got {number}")
+        return lesson.steps[number - 1]
 
     # What the pump calls back
 

@@ -65,6 +65,7 @@ async def training_stream(websocket: WebSocket) -> None:
         "max_fps": settings.max_frames_per_second,
         "turns": turns(state),
         "compress": settings.compress_frames,
+        "lessons": state.lessons,
     }
     try:
         session = Session(config, state.fragments, send, **options)
