@@ -15,12 +15,13 @@ from starlette.datastructures import State
 from starlette.websockets import WebSocketState
 
 from app.error_slots import GENERAL
+from app.lessons import Lesson
+from app.page_query import read_query
 from app.protocol import Ack, Message, parse_message
 from app.rate_limit import RateLimit
 from app.session import Session
 from app.settings import Settings
 from app.turns import Turns
-from app.url_state import query_to_changes
 from engine.config import ExperimentConfig
 from engine.errors import InputError
 
@@ -60,7 +61,7 @@ async def training_stream(websocket: WebSocket) -> None:
                 # that is not UTF-8) before the app read the disconnect: the tab is gone.
                 raise WebSocketDisconnect(1006) from exc
 
-    config, error = initial_config(websocket.query_params)
+    config, error = initial_config(websocket.query_params, state.lessons)
     options = {
         "max_fps": settings.max_frames_per_second,
         "turns": turns(state),
@@ -104,12 +105,13 @@ def _pump_ended(task: asyncio.Task[None], websocket: WebSocket) -> None:
     closing.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
-def initial_config(query: Mapping[str, str]) -> tuple[ExperimentConfig, InputError | None]:
-    """The config in the websocket's query string, or the defaults and what was wrong."""
-    try:
-        return ExperimentConfig.parse(query_to_changes(query)), None
-    except InputError as exc:
-        return ExperimentConfig(), exc
+def initial_config(
+    query: Mapping[str, str], lessons: Mapping[str, Lesson]
+) -> tuple[ExperimentConfig, InputError | None]:
+    """The config the websocket's query (the page's) asks for, or the defaults and
+    what was wrong; in a lesson, the step's config and the changes made to it."""
+    asked = read_query(query, lessons)
+    return asked.config, asked.error
 
 
 async def receive(websocket: WebSocket, session: Session, settings: Settings) -> None:
