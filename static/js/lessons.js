@@ -64,6 +64,7 @@ export class Lessons {
       this.card.querySelector(`#${id}`).textContent = value;
     };
     text("lesson-title", lesson.title);
+    this.card.querySelector("#lesson-title").title = lesson.title;
     text("lesson-number", String(number));
     text("lesson-count", String(lesson.steps.length));
     text("lesson-step-title", step.title);
