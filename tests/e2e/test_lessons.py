@@ -1,16 +1,12 @@
 """The lessons menu: a step is a fresh experiment with its sentence, question and
 controls; the lesson and step live in the URL; [ and ] move between steps."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from app.lessons import built_in_lessons
 
 pytestmark = pytest.mark.e2e
-
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "lesson.png"
 
 
 def choose_step(page, lesson: str, number: int) -> None:
@@ -154,7 +150,7 @@ def test_the_early_stopping_menu_stops_training_with_an_info_banner(playground):
     page.wait_for_function("!window.location.search.includes('early_stopping')")
 
 
-def test_screenshot_of_a_lesson_step_on_a_projector(playground):
+def test_screenshot_of_a_lesson_step_on_a_projector(playground, screenshots):
     page = playground.page
     page.set_viewport_size({"width": 1280, "height": 720})
     playground.open()
@@ -164,5 +160,5 @@ def test_screenshot_of_a_lesson_step_on_a_projector(playground):
     page.click("#pause")
     playground.wait_until_paused()
     page.mouse.move(0, 700)  # no hover card over the picture
-    page.screenshot(path=SCREENSHOT)
+    page.screenshot(path=screenshots / "lesson.png")
     assert page.evaluate("document.documentElement.scrollHeight") <= 720
