@@ -7,6 +7,7 @@ The socket that presents the key drives the room; every other one follows.
 """
 
 import asyncio
+import io
 import logging
 from typing import Any
 from urllib.parse import parse_qsl
@@ -155,8 +156,11 @@ def qr_code(request: Request, code: str) -> Response:
     if room is None:
         return Response(error, status_code=404, media_type="text/plain")
     url = f"{str(request.base_url).rstrip('/')}/r/{room.code}"
-    svg = segno.make(url, error="m").svg_inline(scale=6, border=2)
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+    image = io.BytesIO()  # a whole SVG document (with its xmlns), so an <img> shows it
+    segno.make(url, error="m").save(image, kind="svg", scale=6, border=2)
+    return Response(
+        image.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"}
+    )
 
 
 @router.websocket("/r/{code}/ws")
