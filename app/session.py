@@ -52,8 +52,11 @@ class Session:
         compress: bool = True,
         clock: Clock | None = None,
         lessons: Mapping[str, Lesson] = MappingProxyType({}),
+        trainer: Trainer | None = None,
     ) -> None:
-        self.trainer = Trainer.from_config(config)
+        # A room's leader keeps its trainer across the lecturer's reconnects, and a
+        # student's fork starts from a copy of it: both hand one in.
+        self.trainer = trainer or Trainer.from_config(config)
         self.lessons = lessons  # the steps ``open`` may start (the app's, app/main.py)
         self.fragments = fragments
         self._send = send
@@ -71,6 +74,8 @@ class Session:
         self._chosen_pair: list[str] | None = None
         self._shown_errors: set[str] = set()
         self._banner_shown = False
+        # Called with every moment this session draws: a room streams it to followers.
+        self.watchers: list[Callable[[Moment], None]] = []
 
     @property
     def pair(self) -> list[str]:
@@ -205,7 +210,10 @@ class Session:
             self.pair,
             pump.at_record,
         )
-        return build_frame(moment, self.page, self._compress)
+        frame = build_frame(moment, self.page, self._compress)
+        for watch in self.watchers:
+            watch(moment)
+        return frame
 
     async def _stopped(self) -> None:
         if not self._banner_shown:

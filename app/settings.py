@@ -41,6 +41,14 @@ class Settings:
     compress_frames: bool = option(True, "zlib-compress the maps in each frame")
     # Checked whole at startup (app.lessons.load_lessons): a mistake stops the server.
     lessons: Path = option(LESSONS_DIR, "folder of lesson files (*.toml) to serve")  # noqa: RUF009 (a Path is immutable)
+    # Rooms (app/rooms): a lecturer's class, followed live by students.
+    room_backend: str = "memory"  # app/rooms/backends.py; NNP_ROOM_BACKEND, not a flag
+    max_rooms: int = option(50, "rooms per process; over it Start a class is refused")
+    max_followers: int = option(300, "students per room; over it a join is refused")
+    room_idle_timeout: float = option(14400.0, "seconds without activity before a room expires")
+    # Misses only (unknown codes): a class behind one school NAT joins freely.
+    join_misses_per_minute: int = option(10, "wrong room codes per client address per minute")
+    room_status_seconds: float = option(1.0, "seconds between class-view updates")
     templates_dir: Path = TEMPLATES_DIR
     static_dir: Path = STATIC_DIR
 

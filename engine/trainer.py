@@ -10,6 +10,7 @@ either path: ``_train_batch`` reads them on each step (NumPy), and the
 kernels are bound to the config and rebound whenever it changes (engine/fast).
 """
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -192,6 +193,14 @@ class Trainer:
             self.kernels = fast.bind(self.network, self.config, self.optimizer)
         else:
             self.kernels = None
+
+    def copy(self) -> "Trainer":
+        """An independent trainer in this one's exact state (data, weights, optimizer
+        state, history, random streams), for a student's fork of a lecturer's run.
+        Kernels hold views into the network's arrays, so the copy binds its own."""
+        twin = copy.deepcopy(self, {id(self.kernels): None})
+        twin._bind_kernels()
+        return twin
 
     @property
     def path(self) -> str:
