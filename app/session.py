@@ -93,6 +93,10 @@ class Session:
         if self._banner_shown and self.trainer.state == READY:
             await self.send_banner()
 
+    def is_valid_ack(self, message: Message | InputError) -> bool:
+        """An ack for a frame that was sent (the route never drops those)."""
+        return isinstance(message, Ack) and message.frame <= self.pump.frame_number
+
     async def report(self, error: InputError) -> None:
         """Show an error beside the control it concerns, or in the general slot."""
         key, message = place(error)

@@ -15,8 +15,8 @@ from starlette.datastructures import State
 from starlette.websockets import WebSocketState
 
 from app.error_slots import GENERAL
-from app.protocol import Ack, Message, parse_message
-from app.rate_limit import RateLimit
+from app.protocol import Message, parse_message
+from app.rate_limit import MessageBudget
 from app.session import Session
 from app.settings import Settings
 from app.turns import Turns
@@ -113,7 +113,7 @@ def initial_config(query: Mapping[str, str]) -> tuple[ExperimentConfig, InputErr
 
 async def receive(websocket: WebSocket, session: Session, settings: Settings) -> None:
     """Read control messages until the tab goes away or idles out."""
-    limit = RateLimit(settings.max_messages_per_second)
+    budget = MessageBudget(settings.max_messages_per_second, 2 * settings.max_frames_per_second)
     while True:
         try:
             async with asyncio.timeout(settings.idle_timeout):
@@ -130,12 +130,15 @@ async def receive(websocket: WebSocket, session: Session, settings: Settings) ->
             message = parse_message(_text(event, settings.max_message_bytes))
         except InputError as exc:
             message = exc
-        # Acks are never dropped: a lost ack would stall the tab for good.
-        if not isinstance(message, Ack) and not limit.allow():
-            if not limit.warned:
-                limit.warned = True
+        valid_ack = session.is_valid_ack(message)
+        if not budget.allow(valid_ack):
+            if not budget.warned:
+                budget.warned = True
                 await session.report(InputError(GENERAL, "too many messages; some were ignored"))
-            continue
+            # A valid ack past its allowance is part of the flood, and still goes
+            # through: a lost one would stall the tab for good.
+            if not valid_ack:
+                continue
         if isinstance(message, InputError):
             await session.report(message)
         else:

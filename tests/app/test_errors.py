@@ -201,3 +201,34 @@ def test_a_flood_gets_one_warning_however_long_it_lasts(connect, manual_time):
     tab.send("ack", frame=second.header["frame"])
     tab.frame()
     assert warnings_in(tab.texts) == 1  # a new flood, a new warning
+
+
+@pytest.mark.parametrize("settings", [Settings(max_messages_per_second=5, **FAST)])
+def test_invalid_acks_count_against_the_rate(connect, manual_time):
+    manual_time.step = 0.0  # no refills during the test
+    tab = connect()
+    first = tab.frame(ack=False)
+    tab.send("view", pair="r,theta")  # owes a frame, sent once the first is acked
+    for _ in range(30):
+        tab.send("ack", frame=99)
+    tab.send("ack", frame=first.header["frame"])
+    assert tab.frame().header["representation"]["pair"] == ["r", "theta"]
+    errors = [text for text in tab.texts if "never sent" in text]
+    assert len(errors) <= 5 and warnings_in(tab.texts) == 1
+
+
+@pytest.mark.parametrize(
+    "settings", [Settings(max_messages_per_second=5, max_frames_per_second=20.0)]
+)
+def test_acks_beyond_twice_the_frame_rate_are_a_flood_and_valid_ones_still_count(
+    connect, manual_time
+):
+    manual_time.step = 0.0
+    tab = connect()
+    first = tab.frame(ack=False)
+    tab.send("view", pair="r,theta")
+    for _ in range(100):  # stale acks are valid, and 40 a second is the most that make sense
+        tab.send("ack", frame=0)
+    tab.send("ack", frame=first.header["frame"])  # beyond the budget, and still honoured
+    assert tab.frame().header["representation"]["pair"] == ["r", "theta"]
+    assert warnings_in(tab.texts) == 1
