@@ -1,13 +1,26 @@
-"""How many messages a tab may send: token buckets, one warning per flood.
+"""How many messages a tab may send: token buckets, and what a flood leads to.
 
 A tab may send ``rate`` messages a second (bursts of up to ``rate``), and
 besides them valid acks up to ``ack_rate`` a second: a page acks each frame
 once, so twice the frame rate is already a flood. Invalid acks are messages
-like any other.
+like any other. Before a message is even parsed it takes a token for reading,
+``rate + ack_rate`` a second: past that it is dropped unread (unless it may be
+an ack, the route's call), so a flood costs the server little more than
+receiving it. A flood is warned of once; one that
+goes on (``FLOOD_SECONDS`` worth of messages over the budget) closes the tab.
 """
 
+import enum
 from collections.abc import Callable
 from time import monotonic
+
+FLOOD_SECONDS = 3.0
+
+
+class Flood(enum.Enum):
+    STARTED = "started"  # the first message over the budget: warn the tab
+    GOING_ON = "going on"
+    SUSTAINED = "sustained"  # too long: close the tab
 
 
 class TokenBucket:
@@ -34,21 +47,35 @@ class TokenBucket:
 
 
 class MessageBudget:
-    """One tab's allowance of messages, and whether it has been warned of this flood."""
+    """One tab's allowance of messages, and the flood it may be in."""
 
     def __init__(
         self, rate: float, ack_rate: float, now: Callable[[], float] | None = None
     ) -> None:
         now = now or monotonic
+        self._reading = TokenBucket(rate + ack_rate, now)
         self._messages, self._acks = TokenBucket(rate, now), TokenBucket(ack_rate, now)
-        # One warning per flood, not one per dropped message: a flood ends when both
-        # buckets have filled up again (the tab kept within its rates a while).
-        self.warned = False
+        self._sustained = FLOOD_SECONDS * (rate + ack_rate)
+        self._over: int | None = None  # messages over the budget in this flood; None: no flood
+
+    def admit(self) -> bool:
+        """Before parsing: whether the message may be read at all."""
+        buckets = (self._reading, self._messages, self._acks)
+        for bucket in buckets:
+            bucket.refill()
+        # A flood ends when every bucket is full again: the tab kept within its rates a while.
+        if all(bucket.full for bucket in buckets):
+            self._over = None
+        return self._reading.take()
 
     def allow(self, valid_ack: bool = False) -> bool:
-        """Take a message's token; False when it is over the budget."""
-        for bucket in (self._messages, self._acks):
-            bucket.refill()
-        if self._messages.full and self._acks.full:
-            self.warned = False
+        """After parsing: take the message's token; False when it is over the budget."""
         return (self._acks if valid_ack else self._messages).take()
+
+    def overflow(self) -> Flood:
+        """Count one message over the budget: the flood it starts or continues."""
+        if self._over is None:
+            self._over = 1
+            return Flood.STARTED
+        self._over += 1
+        return Flood.SUSTAINED if self._over > self._sustained else Flood.GOING_ON

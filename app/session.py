@@ -93,8 +93,8 @@ class Session:
         if self._banner_shown and self.trainer.state == READY:
             await self.send_banner()
 
-    def is_valid_ack(self, message: Message | InputError) -> bool:
-        """An ack for a frame that was sent (the route never drops those)."""
+    def is_valid_ack(self, message: Message | InputError | None) -> bool:
+        """An ack for a frame that was sent: one lost would stall the tab."""
         return isinstance(message, Ack) and message.frame <= self.pump.frame_number
 
     async def report(self, error: InputError) -> None:

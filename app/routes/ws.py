@@ -16,7 +16,7 @@ from starlette.websockets import WebSocketState
 
 from app.error_slots import GENERAL
 from app.protocol import Message, parse_message
-from app.rate_limit import MessageBudget
+from app.rate_limit import Flood, MessageBudget
 from app.session import Session
 from app.settings import Settings
 from app.turns import Turns
@@ -29,6 +29,12 @@ log = logging.getLogger(__name__)
 
 FULL_CLOSE = 1013  # "try again later"
 SERVER_FULL = "The server is full: every training slot is in use. Try again in a few minutes."
+MAX_ACK_CHARS = 64  # the page's acks, {"type":"ack","frame":N}, are about 30
+FLOOD_CLOSE = 1008  # "policy violation"
+FLOODED = (
+    "This tab sent more messages than the server accepts ({rate:g} a second) for too long, "
+    "and has been disconnected. Reload the page to continue."
+)
 IDLE = "This tab was idle for {minutes:g} minutes and has been disconnected. Reload to continue."
 # How a closed socket shows up when we read or write it.
 GONE = (WebSocketDisconnect, OSError)
@@ -112,7 +118,7 @@ def initial_config(query: Mapping[str, str]) -> tuple[ExperimentConfig, InputErr
 
 
 async def receive(websocket: WebSocket, session: Session, settings: Settings) -> None:
-    """Read control messages until the tab goes away or idles out."""
+    """Read control messages until the tab goes away, idles out or floods."""
     budget = MessageBudget(settings.max_messages_per_second, 2 * settings.max_frames_per_second)
     while True:
         try:
@@ -125,15 +131,25 @@ async def receive(websocket: WebSocket, session: Session, settings: Settings) ->
             return
         if event["type"] == "websocket.disconnect":
             return
-        message: Message | InputError
-        try:
-            message = parse_message(_text(event, settings.max_message_bytes))
-        except InputError as exc:
-            message = exc
+        # One message per pass of the event loop: queued messages are read without
+        # waiting, and a tab that floods must not keep the other tabs from running.
+        await asyncio.sleep(0)
+        message: Message | InputError | None = None  # None: dropped unread
+        if budget.admit() or _maybe_ack(event):
+            try:
+                message = parse_message(_text(event, settings.max_message_bytes))
+            except InputError as exc:
+                message = exc
         valid_ack = session.is_valid_ack(message)
-        if not budget.allow(valid_ack):
-            if not budget.warned:
-                budget.warned = True
+        if message is None or not budget.allow(valid_ack):
+            flood = budget.overflow()
+            if flood is Flood.SUSTAINED:
+                await session.send_banner(
+                    "error", FLOODED.format(rate=settings.max_messages_per_second)
+                )
+                await websocket.close(code=FLOOD_CLOSE, reason="too many messages")
+                return
+            if flood is Flood.STARTED:
                 await session.report(InputError(GENERAL, "too many messages; some were ignored"))
             # A valid ack past its allowance is part of the flood, and still goes
             # through: a lost one would stall the tab for good.
@@ -143,6 +159,13 @@ async def receive(websocket: WebSocket, session: Session, settings: Settings) ->
             await session.report(message)
         else:
             await session.handle(message)
+
+
+def _maybe_ack(event: Mapping[str, object]) -> bool:
+    """Whether the event could be an ack, which is read even past the reading budget
+    (a lost ack would stall the tab); an ack is short, so reading it costs little."""
+    text = event.get("text")
+    return isinstance(text, str) and len(text) <= MAX_ACK_CHARS and '"ack"' in text
 
 
 def _text(event: Mapping[str, object], max_bytes: int) -> str:
