@@ -8,7 +8,9 @@ why training stopped by itself.
 """
 
 from collections.abc import Callable
+from typing import Any
 
+from app import frame_content as content
 from app.clock import Clock
 from app.error_slots import GENERAL, place
 from app.fragments import Fragments, notice
@@ -47,25 +49,21 @@ class Session:
             self.trainer,
             self._frame,
             send,
+            self._prepare,
             self._stopped,
             max_fps=max_fps,
             turns=turns,
             clock=clock,
         )
+        self._pending: dict[str, Any] = {}  # config changes accepted, not yet in force
         self._chosen_pair: list[str] | None = None
         self._shown_errors: set[str] = set()
         self._banner_shown = False
 
     @property
     def pair(self) -> list[str]:
-        """The representation view's axes: the tab's choice, else r and θ when both are
-        inputs, else the first two inputs (x1, x2 for a single input)."""
-        features = self.trainer.config.features
-        if self._chosen_pair:
-            return self._chosen_pair
-        if {"r", "theta"} <= set(features):
-            return ["r", "theta"]
-        return features[:2] if len(features) > 1 else ["x1", "x2"]
+        """The representation view's axes: the tab's choice, else the default."""
+        return self._chosen_pair or content.default_pair(self.trainer.config.features)
 
     # Control messages
 
@@ -111,11 +109,22 @@ class Session:
     # One handler per message type, named ``_on_<type>`` (tests/app check every type has one).
 
     def _on_config(self, message: Config) -> None:
-        if self.trainer.configure(message.changes):
-            self.pump.restart()
+        # Checked now, so an error shows at once; applied when the pump next works,
+        # so configs that queue up meanwhile cost one rebuild, the last one winning.
+        changes = {**self._pending, **message.changes}
+        self.trainer.config.updated(changes)
+        self._pending = changes
         self.pump.owe()
 
+    def apply_config(self) -> None:
+        """Put the accepted config changes in force (the pump calls it before it trains
+        and before it builds a frame; messages that depend on the config, first)."""
+        changes, self._pending = self._pending, {}
+        if changes and self.trainer.configure(changes):
+            self.pump.restart()
+
     def _on_play(self, _: Message) -> None:
+        self.apply_config()
         # A diverged or early-stopped trainer cannot train; its banner says why.
         self.pump.playing = self.trainer.state == READY
         if not self.pump.playing:
@@ -127,6 +136,7 @@ class Session:
         self.pump.owe()
 
     def _on_step(self, message: Step) -> None:
+        self.apply_config()
         self.pump.step(message.unit)
 
     def _on_reset(self, _: Message) -> None:
@@ -134,9 +144,9 @@ class Session:
         self.pump.restart()
 
     def _on_regenerate(self, _: Regenerate) -> None:
-        seed = self.trainer.config.seed
-        self.trainer.configure({"seed": seed + 1 if seed < MAX_SEED else 0})
-        self.pump.restart()
+        seed = self.trainer.config.updated(self._pending).seed
+        self._pending = {**self._pending, "seed": seed + 1 if seed < MAX_SEED else 0}
+        self.pump.owe()
 
     def _on_speed(self, message: Speed) -> None:
         self.pump.epochs_per_frame = message.epochs_per_frame
@@ -151,6 +161,7 @@ class Session:
         self._edit(set_bias, m.layer, m.neuron, m.value)
 
     def _edit(self, setter: Callable[..., None], *args: float) -> None:
+        self.apply_config()
         try:
             setter(self.trainer.network, *args)
         except ValueError as exc:
@@ -175,6 +186,14 @@ class Session:
             pump.at_record,
         )
         return build_frame(moment, self.page, self._compress)
+
+    async def _prepare(self) -> None:
+        try:
+            self.apply_config()
+        except InputError as exc:  # what only the trainer checks (a custom dataset's size)
+            await self.report(exc)
+        if self._banner_shown and self.trainer.state == READY:  # a rebuild: training again
+            await self.send_banner()
 
     async def _stopped(self) -> None:
         if not self._banner_shown:
