@@ -2,7 +2,7 @@
 
 Text messages in are control messages (app/protocol.py); out go binary frames
 and HTML fragments. This file enforces the server's limits (sessions per
-process, message size and rate, idle time) and makes sure a closed tab
+process, message size and rate, floods, idle time) and makes sure a closed tab
 leaves no task behind.
 """
 
@@ -134,12 +134,7 @@ async def receive(websocket: WebSocket, session: Session, settings: Settings) ->
         # One message per pass of the event loop: queued messages are read without
         # waiting, and a tab that floods must not keep the other tabs from running.
         await asyncio.sleep(0)
-        message: Message | InputError | None = None  # None: dropped unread
-        if budget.admit() or _maybe_ack(event):
-            try:
-                message = parse_message(_text(event, settings.max_message_bytes))
-            except InputError as exc:
-                message = exc
+        message = _read(event, budget, settings.max_message_bytes)
         valid_ack = session.is_valid_ack(message)
         if message is None or not budget.allow(valid_ack):
             flood = budget.overflow()
@@ -159,6 +154,19 @@ async def receive(websocket: WebSocket, session: Session, settings: Settings) ->
             await session.report(message)
         else:
             await session.handle(message)
+
+
+def _read(
+    event: Mapping[str, object], budget: MessageBudget, max_bytes: int
+) -> Message | InputError | None:
+    """The event's message, or what is wrong with it; None: dropped unread, over the
+    reading budget."""
+    if not (budget.admit() or _maybe_ack(event)):
+        return None
+    try:
+        return parse_message(_text(event, max_bytes))
+    except InputError as exc:
+        return exc
 
 
 def _maybe_ack(event: Mapping[str, object]) -> bool:
