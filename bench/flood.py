@@ -66,14 +66,16 @@ FLOODS: dict[str, tuple[Callable[[int], str], float | None] | None] = {
 
 async def flood(url: str, kind: str, seconds: float, queue: multiprocessing.Queue) -> None:
     make, rate = FLOODS[kind]
-    sent, outcome, began = 0, "still open", time.monotonic()
+    sent, frames, outcome, began = 0, 0, "still open", time.monotonic()
     try:
         async with connect(url, compression=None, max_size=2**24) as ws:
 
             async def ack_frames() -> None:  # a rebuilding tab gets (and acks) frames
+                nonlocal frames
                 with contextlib.suppress(ConnectionClosed):
                     async for message in ws:
                         if isinstance(message, bytes):
+                            frames += 1
                             frame = header_of(message)["frame"]
                             await ws.send(json.dumps({"type": "ack", "frame": frame}))
 
@@ -86,7 +88,7 @@ async def flood(url: str, kind: str, seconds: float, queue: multiprocessing.Queu
     except ConnectionClosed as closed:
         code = closed.rcvd.code if closed.rcvd else None
         outcome = f"closed with {code} after {time.monotonic() - began:.2f} s"
-    queue.put((sent, outcome))
+    queue.put((sent, frames, outcome))
 
 
 def flood_process(url: str, kind: str, seconds: float, queue: multiprocessing.Queue) -> None:
@@ -199,9 +201,9 @@ def main() -> None:
             figures = asyncio.run(measure(url, args.tabs, window, server.pid))
             outcome = ""
             if flooder:
-                sent, ended = queue.get(timeout=30)
+                sent, frames, ended = queue.get(timeout=30)
                 flooder.join(timeout=30)
-                outcome = f"{sent} messages, {ended}"
+                outcome = f"{sent} messages, {frames} frames back, {ended}"
             p50, p95 = (1000 * percentile(figures["latencies"], q) for q in (50, 95))
             print(
                 f"{kind:30}  {figures['fps']:7.1f}  {p50:11.1f}  {p95:11.1f}"
