@@ -27,6 +27,7 @@ from engine.regularization import REGULARIZERS
 
 MAX_LAYERS = 8
 MAX_NEURONS = 16
+MAX_SEED = 2**32 - 1
 CUSTOM = "custom"
 
 
@@ -70,7 +71,7 @@ class ExperimentConfig(BaseModel):
     noise: float = Field(0.0, ge=0.0, le=0.8)
     train_fraction: float = Field(0.5, ge=0.1, le=0.9)
     n_points: int | None = Field(None, ge=20, le=5000)
-    seed: int = Field(1, ge=0, le=2**32 - 1)
+    seed: int = Field(1, ge=0, le=MAX_SEED)
     features: Annotated[list[str], AfterValidator(_features)] = ["x1", "x2"]
     hidden: Annotated[list[int], AfterValidator(_hidden)] = [4, 2]
     activation: Annotated[str, _one_of(ACTIVATIONS)] = "tanh"

@@ -85,3 +85,54 @@ def test_early_stopping_pauses_with_an_info_banner():
         assert "banner-info" in tab.texts[-1] and "Early stopping" in tab.texts[-1]
 
     run(scenario)
+
+
+def count_rebuilds(trainer) -> list[dict]:
+    """Record every config change the trainer applies that rebuilds it."""
+    rebuilds, configure = [], trainer.configure
+
+    def counted(changes):
+        rebuilt = configure(changes)
+        if rebuilt:
+            rebuilds.append(dict(changes))
+        return rebuilt
+
+    trainer.configure = counted
+    return rebuilds
+
+
+def test_config_messages_that_queue_up_are_applied_once_the_last_winning():
+    async def scenario(start):
+        tab = start()
+        await settle()  # the first frame, not acked yet
+        rebuilds = count_rebuilds(tab.session.trainer)
+        for i in range(30):  # a flood of rebuilds of the biggest network
+            await tab.message("config", hidden=[16] * 8 if i % 2 else [15] * 8, n_points=5000)
+        await settle()
+        assert rebuilds == [] and len(tab.frames) == 1
+        await tab.ack()
+        await settle()
+        assert len(rebuilds) == 1 and tab.header()["config"]["hidden"] == [16] * 8
+        assert tab.header()["reset"] is True and "train_points" in header_arrays(tab)
+
+    run(scenario)
+
+
+def test_a_message_after_a_queued_config_sees_that_config_in_force():
+    async def scenario(start):
+        tab = start()
+        await settle()
+        await tab.message("config", hidden=[5])
+        await tab.message("set_weight", layer=0, source=0, target=4, value=2.5)  # 5 neurons now
+        await tab.message("step", unit="batch")
+        assert not tab.texts  # no error: the edit found the new layer
+        await tab.ack()
+        await settle()
+        network = tab.header()["network"]
+        assert network["sizes"] == [2, 5, 1] and tab.header()["step"] == 1
+
+    run(scenario)
+
+
+def header_arrays(tab) -> set[str]:
+    return {entry["name"] for entry in tab.header()["arrays"]}
