@@ -5,6 +5,7 @@ handler. The pump's flow control is in test_pump.py."""
 import pytest
 
 from app.fragments import notice
+from app.lessons import load_lessons
 from app.protocol import MESSAGES
 from app.session import Session
 from tests.app.fake_clock import FakeClock, Recorder, run, settle
@@ -136,3 +137,24 @@ def test_a_message_after_a_queued_config_sees_that_config_in_force():
 
 def header_arrays(tab) -> set[str]:
     return {entry["name"] for entry in tab.header()["arrays"]}
+
+
+def test_opening_a_step_drops_config_changes_not_yet_in_force(tmp_path):
+    (tmp_path / "01-one.toml").write_text(
+        'title = "One"\nabout = "One step."\n\n[[steps]]\ntitle = "Slow"\nsay = "Slow."\n'
+        'ask = "Why?"\nconfig = { learning_rate = 0.3 }\n',
+        encoding="utf-8",
+    )
+
+    async def scenario(start):
+        tab = start()
+        tab.session.lessons = load_lessons(tmp_path)
+        await settle()  # the first frame, not acked yet: the next config is held
+        await tab.message("config", learning_rate="3")
+        await tab.message("open", lesson="one", step=1)
+        await tab.ack()
+        await settle()
+        assert tab.header()["config"]["learning_rate"] == 0.3
+        assert tab.session.trainer.config.learning_rate == 0.3
+
+    run(scenario)
