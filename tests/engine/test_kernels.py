@@ -403,3 +403,22 @@ def test_batch_norm_on_one_example_passes_no_gradient_below_it_on_both_paths():
             trainer.epoch()
         for layer, before in zip(hidden, weights, strict=True):
             np.testing.assert_array_equal(layer.W, before)
+
+
+@pytest.mark.parametrize("z", [-30.0, -60.0, -700.0])
+def test_a_confidently_wrong_point_keeps_learning_under_cross_entropy_on_both_paths(z):
+    # Cross-entropy's gradient with respect to the sigmoid's pre-activation is
+    # σ(z) − p: −1 for a +1 point however far z has saturated the other way.
+    config = {"dataset": "custom", "loss": "cross_entropy", "hidden": [], "batch_size": 1}
+    config |= {"train_fraction": 0.5, "learning_rate": 0.1}
+    points, labels = [[1.0, 0.0], [-1.0, 0.0]], [1.0, 1.0]
+    for trainer in (
+        Trainer.from_config(config, data=(points, labels)),
+        Trainer.from_config(config, data=(points, labels), kernels=False),
+    ):
+        network = trainer.network
+        network.params[...] = 0.0
+        network.layers[0].b[0] = z  # every point at pre-activation z, labelled +1
+        result = trainer.step()
+        assert result.batch_loss == pytest.approx(-z, rel=1e-12)  # −log σ(z) → |z|
+        assert network.layers[0].b[0] - z == pytest.approx(0.1, rel=1e-6)  # lr · 1
