@@ -422,3 +422,40 @@ def test_a_confidently_wrong_point_keeps_learning_under_cross_entropy_on_both_pa
         result = trainer.step()
         assert result.batch_loss == pytest.approx(-z, rel=1e-12)  # −log σ(z) → |z|
         assert network.layers[0].b[0] - z == pytest.approx(0.1, rel=1e-6)  # lr · 1
+
+
+def _unwritable(tmp_path: Path) -> str:
+    """A path no one can create directories under, root included: below a file."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    return str(blocker / "cache")
+
+
+def test_the_cache_goes_to_the_users_cache_directory_never_into_the_package(tmp_path, monkeypatch):
+    monkeypatch.setattr(jit.numba.config, "CACHE_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cache = Path(jit._cache_dir())
+    assert cache == tmp_path / "xdg" / "nn-playground" / f"kernels-{jit.sources_digest()}"
+    assert cache.is_dir()
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert Path(jit._cache_dir()).parent == tmp_path / "home" / ".cache" / "nn-playground"
+    assert jit.PACKAGE not in Path(jit.CACHE_DIR).parents
+
+
+def test_numba_cache_dir_overrides_the_users_cache_directory(tmp_path, monkeypatch):
+    monkeypatch.setattr(jit.numba.config, "CACHE_DIR", str(tmp_path / "numba"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert Path(jit._cache_dir()).parent == tmp_path / "numba"
+
+
+def test_with_nowhere_to_write_the_kernels_go_uncached_without_error(tmp_path, monkeypatch):
+    # A read-only container: no writable cache directory and no temporary directory
+    # (tempfile.gettempdir() raises FileNotFoundError there).
+    def no_temporary_directory() -> str:
+        raise FileNotFoundError("No usable temporary directory found")
+
+    monkeypatch.setattr(jit.numba.config, "CACHE_DIR", _unwritable(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", _unwritable(tmp_path))
+    monkeypatch.setattr(jit.tempfile, "gettempdir", no_temporary_directory)
+    assert jit._cache_dir() is None
