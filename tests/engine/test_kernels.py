@@ -10,6 +10,8 @@ small and large batches) is crossed with the others it could interact with.
 
 import math
 import shutil
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -326,6 +328,21 @@ def test_a_registered_entry_without_a_kernel_stops_the_import_naming_it():
         kernel_codes(registry, "activation", list(ACTIVATIONS))
     with pytest.raises(KernelRegistryError, match="share a kernel code"):
         kernel_codes(registry, "activation", list(registry))
+
+
+def test_importing_engine_fast_with_an_entry_without_a_kernel_fails_naming_it():
+    # Not swallowed into "kernels unavailable": the registry and the kernels disagree.
+    code = """
+import sys
+import engine.activations as registry
+registry.ACTIVATIONS["swish"] = registry.Activation("swish", abs, abs, code=99)
+for name in [name for name in sys.modules if name.startswith("engine.fast")]:
+    del sys.modules[name]
+import engine.fast
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "KernelRegistryError: the activation 'swish' is registered but has no" in done.stderr
 
 
 def test_without_the_kernels_training_falls_back_to_numpy(monkeypatch):
