@@ -9,9 +9,11 @@ small and large batches) is crossed with the others it could interact with.
 """
 
 import math
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -457,19 +459,19 @@ def _unwritable(tmp_path: Path) -> str:
 def test_the_cache_goes_to_the_users_cache_directory_never_into_the_package(tmp_path, monkeypatch):
     monkeypatch.setattr(jit.numba.config, "CACHE_DIR", "")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    cache = Path(jit._cache_dir())
+    cache = Path(jit._cache_dir()[0])
     assert cache == tmp_path / "xdg" / "nn-playground" / f"kernels-{jit.sources_digest()}"
     assert cache.is_dir()
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert Path(jit._cache_dir()).parent == tmp_path / "home" / ".cache" / "nn-playground"
+    assert Path(jit._cache_dir()[0]).parent == tmp_path / "home" / ".cache" / "nn-playground"
     assert jit.PACKAGE not in Path(jit.CACHE_DIR).parents
 
 
 def test_numba_cache_dir_overrides_the_users_cache_directory(tmp_path, monkeypatch):
     monkeypatch.setattr(jit.numba.config, "CACHE_DIR", str(tmp_path / "numba"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert Path(jit._cache_dir()).parent == tmp_path / "numba"
+    assert Path(jit._cache_dir()[0]).parent == tmp_path / "numba"
 
 
 def test_with_nowhere_to_write_the_kernels_go_uncached_without_error(tmp_path, monkeypatch):
@@ -481,4 +483,53 @@ def test_with_nowhere_to_write_the_kernels_go_uncached_without_error(tmp_path, m
     monkeypatch.setattr(jit.numba.config, "CACHE_DIR", _unwritable(tmp_path))
     monkeypatch.setenv("XDG_CACHE_HOME", _unwritable(tmp_path))
     monkeypatch.setattr(jit.tempfile, "gettempdir", no_temporary_directory)
-    assert jit._cache_dir() is None
+    assert jit._cache_dir() == (None, False)
+
+
+# As a user who cannot write the cache: warm up, then call a kernel with a type
+# warm_up never compiled (compiled now, and not saved); print the cache's figures.
+READ_ONLY_RUN = """
+import numba
+from engine.fast import activations, jit, training, warm_up
+warm_up()
+hits = misses = 0
+for module in (training, activations):
+    for kernel in vars(module).values():
+        if isinstance(kernel, numba.core.registry.CPUDispatcher):
+            hits += sum(kernel.stats.cache_hits.values())
+            misses += sum(kernel.stats.cache_misses.values())
+assert abs(activations.tanh32(0.5) - 0.46211715726) < 1e-6  # a float64: a new signature
+print(jit.CACHE_WRITABLE, hits, misses)
+"""
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root to run a process as another user (CI runs as root)",
+)
+def test_kernels_compiled_into_an_image_serve_a_user_who_cannot_write_them():
+    # The Docker image compiles the kernels as root into NUMBA_CACHE_DIR; a container
+    # run --read-only or with any --user must load them, not compile them again.
+    cache = Path(tempfile.mkdtemp(prefix="nnp-kernels-"))  # not under pytest's 0700 tmp
+    try:
+        env = {**os.environ, "NUMBA_CACHE_DIR": str(cache), "HOME": "/nonexistent"}
+        env.pop("XDG_CACHE_HOME", None)
+        warm = [sys.executable, "-c", "from engine.fast import warm_up; warm_up()"]
+        subprocess.run(warm, env=env, check=True, timeout=300)
+        files = sorted(cache.rglob("*"))
+        for path in [cache, *files]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        result = subprocess.run(
+            [*nobody, sys.executable, "-c", READ_ONLY_RUN],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        writable, hits, misses = result.stdout.split()
+        assert writable == "False" and int(hits) > 0 and int(misses) == 0, result.stdout
+        assert sorted(cache.rglob("*")) == files  # nothing written
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
