@@ -13,7 +13,22 @@ from app.clock import Clock
 from app.error_slots import GENERAL, place
 from app.fragments import Fragments, notice
 from app.frame_builder import Moment, PageState, build_frame
-from app.protocol import Ack, Config, Message, Regenerate, SetBias, SetWeight, Speed, Step, View
+from app.hidden_space_content import HiddenChoice
+from app.page_views import PageViews
+from app.protocol import (
+    Ack,
+    Config,
+    HiddenView,
+    Message,
+    Regenerate,
+    SetBias,
+    SetWeight,
+    ShowBatch,
+    Speed,
+    Step,
+    Stepper,
+    View,
+)
 from app.pump import Pump, Send
 from app.turns import Turns
 from engine.config import ExperimentConfig
@@ -55,6 +70,7 @@ class Session:
         self._chosen_pair: list[str] | None = None
         self._shown_errors: set[str] = set()
         self._banner_shown = False
+        self.views = PageViews()  # step-through, hidden space, batch highlight
 
     @property
     def pair(self) -> list[str]:
@@ -79,6 +95,7 @@ class Session:
         except ValueError as exc:  # the engine refusing something the models let through
             await self.report(InputError(GENERAL, str(exc)))
             return
+        self.views.after(message)
         self.pump.wake()
         if isinstance(message, Ack):
             return
@@ -158,6 +175,25 @@ class Session:
         self._chosen_pair = message.pair
         self.pump.owe()
 
+    def _on_stepper(self, message: Stepper) -> None:
+        self.pump.playing = False
+        if message.action == "exit":
+            self.views.stepper = None
+        else:
+            epoch = self.trainer.epoch_count
+            if self.views.next_stage(self.trainer).done:  # the update trained the batch
+                self.pump.at_record = self.trainer.epoch_count != epoch
+        self.pump.owe()
+
+    def _on_hidden_view(self, m: HiddenView) -> None:
+        choice = None if m.layer is None else HiddenChoice(m.layer, m.projection, tuple(m.neurons))
+        self.views.choose_hidden(self.trainer, choice)
+        self.pump.owe()
+
+    def _on_show_batch(self, message: ShowBatch) -> None:
+        self.views.show_batch = message.on
+        self.pump.owe()
+
     # What the pump calls back
 
     def _frame(self) -> bytes:
@@ -169,6 +205,7 @@ class Session:
             pump.run_number,
             self.pair,
             pump.at_record,
+            self.views.extras(self.trainer),
         )
         return build_frame(moment, self.page, self._compress)
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from engine.network import LayerCache, Network
 from engine.optimizers import Optimizer
-from engine.trainer import StepResult, Trainer
+from engine.trainer import READY, StepResult, Trainer
 
 Array = np.ndarray
 
@@ -163,6 +163,8 @@ class StepThrough:
         """Show the next stage (the last one applies the update); returns its name."""
         if self.done:
             raise ValueError("this mini-batch is already trained; start the next one")
+        if self.trainer.state != READY:
+            raise ValueError(f"the network cannot train ({self.trainer.state}); press reset")
         self.reached += 1
         getattr(self, STAGES[self.reached])  # computed now, so a failure shows at once
         return STAGES[self.reached]
@@ -266,3 +268,27 @@ def _layer_forward(layer: Any, cache: LayerCache, taken: Array | None) -> LayerF
         mean,
         inv_std,
     )
+
+
+@dataclass(frozen=True)
+class LayerParams:
+    """One layer's slice of a flat parameter-shaped vector (views)."""
+
+    weights: Array  # (fan_in, fan_out)
+    biases: Array  # (fan_out,)
+    gammas: Array | None  # (fan_out,) batch-norm scales, hidden layers with batch norm
+
+
+def by_layer(network: Network, flat: Array) -> list[LayerParams]:
+    """A vector laid out like ``params`` (gradients, a step, optimizer state), per layer:
+    each layer's W, then b, then gamma, as ``Network._build`` lays them out."""
+    layers, start = [], 0
+    for layer in network.layers:
+        n_w, n_b = layer.W.size, layer.b.size
+        n_g = 0 if layer.gamma is None else layer.gamma.size
+        weights = flat[start : start + n_w].reshape(layer.W.shape)
+        biases = flat[start + n_w : start + n_w + n_b]
+        gammas = flat[start + n_w + n_b : start + n_w + n_b + n_g] if n_g else None
+        layers.append(LayerParams(weights, biases, gammas))
+        start += n_w + n_b + n_g
+    return layers

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from engine import Trainer
-from engine.stepthrough import STAGES, StepThrough, batch_loss
+from engine.stepthrough import STAGES, StepThrough, batch_loss, by_layer
 
 CONFIGS = {
     "tanh-squared-sgd": {"dataset": "xor", "hidden": [4, 2]},
@@ -185,3 +185,12 @@ def test_a_step_taken_meanwhile_makes_the_update_refuse():
     trainer.step()
     with pytest.raises(ValueError, match="trained on"):
         stepper.advance()
+
+
+def test_by_layer_splits_a_flat_vector_like_the_networks_own_views():
+    trainer = Trainer.from_config({"hidden": [3, 2], "batch_norm": True}, kernels=False)
+    net = trainer.network
+    for layer, views in zip(net.layers, by_layer(net, net.params), strict=True):
+        assert np.shares_memory(views.weights, layer.W) and views.weights.shape == layer.W.shape
+        np.testing.assert_array_equal(views.biases, layer.b)
+        assert (views.gammas is None) == (layer.gamma is None)
