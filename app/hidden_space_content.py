@@ -7,7 +7,7 @@ import numpy as np
 
 from app.frame_content import output_range
 from app.frame_extras import Extra
-from app.frames import float_array, map_array
+from app.frames import float_array
 from engine.hidden_space import HiddenSpace, hidden_space
 from engine.trainer import Trainer
 
@@ -48,10 +48,13 @@ def hidden_space_extra(trainer: Trainer, choice: HiddenChoice, space: HiddenSpac
         "y_range": list(space.y_range),
         "exact": space.exact,
         "explained": space.plane.explained,
+        "output_range": list(output_range(trainer.config)),
     }
     arrays = [
         float_array("hidden_points", space.points),
-        map_array("hidden_output", space.output, output_range(trainer.config)),
+        # Float, not a uint8 map: the boundary is a contour of it, and 64 shades
+        # would make a straight line a staircase.
+        float_array("hidden_output", space.output),
     ]
     return Extra({"hidden_space": header}, arrays)
 

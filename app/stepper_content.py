@@ -52,7 +52,10 @@ def _batch(stepper: StepThrough) -> tuple[dict[str, Any], list[FrameArray]]:
 
 def _forward(stepper: StepThrough) -> tuple[dict[str, Any], list[FrameArray]]:
     layers = stepper.forward.layers
-    header: dict[str, Any] = {"output": _significant(stepper.forward.output)}
+    header: dict[str, Any] = {
+        "output": _significant(stepper.forward.output),
+        "activations": [layer.activation.name for layer in stepper.trainer.network.layers],
+    }
     arrays = [
         float_array("stepper_z", _units([layer.z for layer in layers])),
         float_array("stepper_activation", _units([layer.activation for layer in layers])),
@@ -63,16 +66,23 @@ def _forward(stepper: StepThrough) -> tuple[dict[str, Any], list[FrameArray]]:
         keep = [np.ones_like(lay.z, dtype=bool) if lay.keep is None else lay.keep for lay in hidden]
         arrays.append(float_array("stepper_keep", _units(keep)))
     if any(layer.batch_mean is not None for layer in hidden):
-        header["batch_norm"] = [_statistics(layer) for layer in layers]
+        network = stepper.trainer.network.layers
+        header["batch_norm"] = [
+            _statistics(layer, params.gamma) for layer, params in zip(layers, network, strict=True)
+        ]
         arrays.append(float_array("stepper_product", _units([layer.product for layer in layers])))
     return header, arrays
 
 
-def _statistics(layer: LayerForward) -> dict[str, Any] | None:
-    """Batch norm's batch mean and 1 / std for a layer that has it."""
+def _statistics(layer: LayerForward, gamma: Array | None) -> dict[str, Any] | None:
+    """Batch norm's batch mean, 1 / std and scale for a layer that has it."""
     if layer.batch_mean is None:
         return None
-    return {"mean": _significant(layer.batch_mean), "inv_std": _significant(layer.batch_inv_std)}
+    return {
+        "mean": _significant(layer.batch_mean),
+        "inv_std": _significant(layer.batch_inv_std),
+        "gamma": _significant(gamma),
+    }
 
 
 def _loss(stepper: StepThrough) -> tuple[dict[str, Any], list[FrameArray]]:

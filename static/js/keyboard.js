@@ -10,6 +10,7 @@ const SHORTCUTS = {
   S: () => "step",
   ArrowRight: () => "step",
   r: () => "reset",
+  n: () => "stepper-next",
 };
 
 /** root: the page, whose controls hand the keys back to the shortcuts once used. */
