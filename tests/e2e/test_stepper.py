@@ -34,17 +34,20 @@ def test_one_batch_in_five_stages_with_formulas_on_hover(playground):
             card = page.locator("#hovercard")
             expect(card).to_contain_text("z = Σ w·x + b")
             expect(card).to_contain_text("a = tanh(")
+            page.screenshot(path=str(DOCS / "stepthrough-forward-hover.png"))
         if stage == "loss":
             expect(page.locator("#stepper-numbers")).to_contain_text("+ penalty")
             assert page.locator("#stepper-table tr").count() == 11
         if stage == "backward":
             page.locator("#links .link-hit").first.hover(force=True)
             expect(page.locator("#hovercard")).to_contain_text("∂L/∂w")
+            page.screenshot(path=str(DOCS / "stepthrough-backward-hover.png"))
     # The update trained the batch: one step, and the next click starts batch two.
     assert playground.step == 1
     expect(page.locator("#stepper-after")).to_be_visible()
     page.locator("#links .link-hit").first.hover(force=True)
     expect(page.locator("#hovercard")).to_contain_text("old → new")
+    page.screenshot(path=str(DOCS / "stepthrough-update-hover.png"))
     page.keyboard.press("n")
     expect(page.locator("#stepper")).to_have_attribute("data-stage", "batch")
     expect(page.locator("#stepper-numbers")).to_contain_text("Step 2")
@@ -58,6 +61,12 @@ def test_play_leaves_the_step_through(playground):
     expect(page.locator("#stepper")).to_have_attribute("data-stage", "")
     assert page.locator(".stepper-dots").count() == 0
     page.click("#pause")
+    playground.wait_until_paused()
+    _next_stage(playground, "batch")
+    steps = playground.step
+    playground.press("stepper-exit")
+    expect(page.locator("#stepper")).to_have_attribute("data-stage", "")
+    assert playground.step == steps  # leaving trains nothing
 
 
 def test_the_spiral_untangles_in_hidden_space(playground):
