@@ -107,17 +107,28 @@ class SetBias(Control):
 
 class View(Control):
     type: Literal["view"]
-    pair: Annotated[list[str], BeforeValidator(_comma_list)]
+    # None: the server's default pair for the inputs (app/session.py, Session.pair).
+    pair: Annotated[list[str] | None, BeforeValidator(_comma_list)]
 
     @field_validator("pair")
     @classmethod
-    def _two_features(cls, pair: list[str]) -> list[str]:
+    def _two_features(cls, pair: list[str] | None) -> list[str] | None:
+        if pair is None:
+            return None
         unknown = [name for name in pair if name not in FEATURES]
         if unknown:
             raise ValueError(f"unknown feature; choose from {', '.join(FEATURES)}")
         if len(pair) != 2:
             raise ValueError("needs two feature names")
         return pair
+
+
+class Open(Control):
+    """Open a step of one of the server's lessons: a fresh experiment from its config."""
+
+    type: Literal["open"]
+    lesson: str = Field(max_length=100)
+    step: int = Field(ge=1)  # counted from 1, as the lesson's menu shows it
 
 
 class Stepper(Control):
@@ -174,6 +185,7 @@ Message = Annotated[
     | SetWeight
     | SetBias
     | View
+    | Open
     | Stepper
     | HiddenView
     | ShowBatch,

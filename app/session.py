@@ -7,19 +7,23 @@ this tab's page. Errors go beside the control they concern, the banner says
 why training stopped by itself.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 from app.clock import Clock
 from app.error_slots import GENERAL, place
 from app.fragments import Fragments, notice
 from app.frame_builder import Moment, PageState, build_frame
 from app.hidden_space_content import HiddenChoice
+from app.lessons import Lesson
+from app.lessons import Step as LessonStep
 from app.page_views import PageViews
 from app.protocol import (
     Ack,
     Config,
     HiddenView,
     Message,
+    Open,
     Regenerate,
     SetBias,
     SetWeight,
@@ -52,8 +56,13 @@ class Session:
         turns: Turns | None = None,
         compress: bool = True,
         clock: Clock | None = None,
+        lessons: Mapping[str, Lesson] = MappingProxyType({}),
+        trainer: Trainer | None = None,
     ) -> None:
-        self.trainer = Trainer.from_config(config)
+        # A room's leader keeps its trainer across the lecturer's reconnects, and a
+        # student's fork starts from a copy of it: both hand one in.
+        self.trainer = trainer or Trainer.from_config(config)
+        self.lessons = lessons  # the steps ``open`` may start (the app's, app/main.py)
         self.fragments = fragments
         self._send = send
         self._compress = compress
@@ -70,6 +79,8 @@ class Session:
         self._chosen_pair: list[str] | None = None
         self._shown_errors: set[str] = set()
         self._banner_shown = False
+        # Called with every moment this session draws: a room streams it to followers.
+        self.watchers: list[Callable[[Moment], None]] = []
         self.views = PageViews()  # step-through, hidden space, batch highlight
 
     @property
@@ -175,6 +186,25 @@ class Session:
         self._chosen_pair = message.pair
         self.pump.owe()
 
+    def _on_open(self, message: Open) -> None:
+        step = self._lesson_step(message.lesson, message.step)
+        # A step is a fresh experiment: from its seed even when only live keys (or
+        # nothing) differ, which ``configure`` alone would apply to the old weights.
+        if not self.trainer.configure(step.config.model_dump()):
+            self.trainer.reset()
+        self._chosen_pair = None  # each step is seen in its own default view
+        self.pump.epochs_per_frame = step.speed
+        self.pump.playing = step.play
+        self.pump.restart()
+
+    def _lesson_step(self, name: str, number: int) -> LessonStep:
+        lesson = self.lessons.get(name)
+        if lesson is None:
+            raise InputError(GENERAL, f"no lesson {name!r}; choose from {', '.join(self.lessons)}")
+        if number > len(lesson.steps):
+            raise InputError(GENERAL, f"{name} has steps 1 … {len(lesson.steps)}; got {number}")
+        return lesson.steps[number - 1]
+
     def _on_stepper(self, message: Stepper) -> None:
         self.pump.playing = False
         if message.action == "exit":
@@ -207,7 +237,10 @@ class Session:
             pump.at_record,
             self.views.extras(self.trainer),
         )
-        return build_frame(moment, self.page, self._compress)
+        frame = build_frame(moment, self.page, self._compress)
+        for watch in self.watchers:
+            watch(moment)
+        return frame
 
     async def _stopped(self) -> None:
         if not self._banner_shown:

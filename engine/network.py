@@ -13,8 +13,10 @@ over the batch (running statistics when evaluating), scales it by ``gamma``
 and shifts it by the layer's bias ``b``.
 """
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -109,6 +111,22 @@ class Network:
             self.weight_mask[w] = True
             self.layers.append(layer)
             start = g.stop
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Network":
+        """A copy whose layers view its own ``params`` and ``grads`` (a plain deep copy
+        would give each view its own array, and the optimizer would update nothing)."""
+        twin = object.__new__(type(self))
+        memo[id(self)] = twin
+        views = {"layers", "params", "grads", "weight_mask"}
+        for name, value in self.__dict__.items():
+            if name not in views:
+                setattr(twin, name, copy.deepcopy(value, memo))
+        twin._build([layer.activation for layer in self.layers])
+        twin.params[:], twin.grads[:] = self.params, self.grads
+        for mine, theirs in zip(twin.layers, self.layers, strict=True):
+            mine.running_mean = copy.deepcopy(theirs.running_mean, memo)
+            mine.running_var = copy.deepcopy(theirs.running_var, memo)
+        return twin
 
     def initialize(self, rng: np.random.Generator) -> None:
         """Draw fresh weights from the network's initialiser; reset batch-norm state."""

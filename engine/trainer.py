@@ -195,6 +195,14 @@ class Trainer:
         else:
             self.kernels = None
 
+    def copy(self) -> "Trainer":
+        """An independent trainer in this one's exact state (data, weights, optimizer
+        state, history, random streams), for a student's fork of a lecturer's run.
+        Kernels hold views into the network's arrays, so the copy binds its own."""
+        twin = copy.deepcopy(self, {id(self.kernels): None})
+        twin._bind_kernels()
+        return twin
+
     @property
     def path(self) -> str:
         """Which code trains and draws: "kernel" (compiled, engine/fast) or "numpy"."""

@@ -8,19 +8,22 @@ leaves no task behind.
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.datastructures import State
 from starlette.websockets import WebSocketState
 
 from app.error_slots import GENERAL
-from app.protocol import Ack, Message, parse_message
+from app.lessons import Lesson
+from app.page_query import read_query
+from app.protocol import Ack, parse_message
+from app.pump import Send
 from app.rate_limit import RateLimit
 from app.session import Session
 from app.settings import Settings
 from app.turns import Turns
-from app.url_state import query_to_changes
 from engine.config import ExperimentConfig
 from engine.errors import InputError
 
@@ -44,28 +47,9 @@ async def training_stream(websocket: WebSocket) -> None:
         await websocket.send_text(state.fragments.banner("error", SERVER_FULL))
         await websocket.close(code=FULL_CLOSE, reason="server full")
         return
-    lock = asyncio.Lock()
-
-    async def send(data: str | bytes) -> None:
-        async with lock:
-            if websocket.application_state != WebSocketState.CONNECTED:
-                raise WebSocketDisconnect(1000)  # we closed it (idle, error): stop sending
-            try:
-                if isinstance(data, bytes):
-                    await websocket.send_bytes(data)
-                else:
-                    await websocket.send_text(data)
-            except RuntimeError as exc:
-                # The server closed the socket itself (a protocol error, such as text
-                # that is not UTF-8) before the app read the disconnect: the tab is gone.
-                raise WebSocketDisconnect(1006) from exc
-
-    config, error = initial_config(websocket.query_params)
-    options = {
-        "max_fps": settings.max_frames_per_second,
-        "turns": turns(state),
-        "compress": settings.compress_frames,
-    }
+    send = sender(websocket)
+    config, error = initial_config(websocket.query_params, state.lessons)
+    options = session_options(state)
     try:
         session = Session(config, state.fragments, send, **options)
     except InputError as exc:  # valid on its own, yet no trainer can be built from it
@@ -86,6 +70,38 @@ async def training_stream(websocket: WebSocket) -> None:
         state.sessions.discard(session)
 
 
+def sender(websocket: WebSocket) -> Send:
+    """Writes to the socket one message at a time, raising GONE once it is closed."""
+    lock = asyncio.Lock()
+
+    async def send(data: str | bytes) -> None:
+        async with lock:
+            if websocket.application_state != WebSocketState.CONNECTED:
+                raise WebSocketDisconnect(1000)  # we closed it (idle, error): stop sending
+            try:
+                if isinstance(data, bytes):
+                    await websocket.send_bytes(data)
+                else:
+                    await websocket.send_text(data)
+            except RuntimeError as exc:
+                # The server closed the socket itself (a protocol error, such as text
+                # that is not UTF-8) before the app read the disconnect: the tab is gone.
+                raise WebSocketDisconnect(1006) from exc
+
+    return send
+
+
+def session_options(state: State) -> dict[str, Any]:
+    """What every session of this app is made with, besides its config and socket."""
+    settings: Settings = state.settings
+    return {
+        "max_fps": settings.max_frames_per_second,
+        "turns": turns(state),
+        "compress": settings.compress_frames,
+        "lessons": state.lessons,
+    }
+
+
 def turns(state: State) -> Turns:
     """The process's turns to build a frame, shared by its sessions (made with the first)."""
     if getattr(state, "turns", None) is None:
@@ -103,16 +119,31 @@ def _pump_ended(task: asyncio.Task[None], websocket: WebSocket) -> None:
     closing.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
-def initial_config(query: Mapping[str, str]) -> tuple[ExperimentConfig, InputError | None]:
-    """The config in the websocket's query string, or the defaults and what was wrong."""
-    try:
-        return ExperimentConfig.parse(query_to_changes(query)), None
-    except InputError as exc:
-        return ExperimentConfig(), exc
+def initial_config(
+    query: Mapping[str, str], lessons: Mapping[str, Lesson]
+) -> tuple[ExperimentConfig, InputError | None]:
+    """The config the websocket's query (the page's) asks for, or the defaults and
+    what was wrong; in a lesson, the step's config and the changes made to it."""
+    asked = read_query(query, lessons)
+    return asked.config, asked.error
 
 
-async def receive(websocket: WebSocket, session: Session, settings: Settings) -> None:
-    """Read control messages until the tab goes away or idles out."""
+class Handler(Protocol):
+    """What the messages a socket reads go to: a ``Session``, or a room's link."""
+
+    async def handle(self, message: Any) -> None: ...
+    async def report(self, error: InputError) -> None: ...
+    async def send_banner(self, level: str = "info", text: str = "") -> None: ...
+
+
+async def receive(
+    websocket: WebSocket,
+    session: Handler,
+    settings: Settings,
+    parse: Callable[[str], Any] = parse_message,
+) -> None:
+    """Read control messages until the tab goes away or idles out; ``parse`` turns
+    text into a message (a room's socket also knows the room's messages)."""
     limit = RateLimit(settings.max_messages_per_second)
     while True:
         try:
@@ -125,9 +156,9 @@ async def receive(websocket: WebSocket, session: Session, settings: Settings) ->
             return
         if event["type"] == "websocket.disconnect":
             return
-        message: Message | InputError
+        message: Any
         try:
-            message = parse_message(_text(event, settings.max_message_bytes))
+            message = parse(_text(event, settings.max_message_bytes))
         except InputError as exc:
             message = exc
         # Acks are never dropped: a lost ack would stall the tab for good.

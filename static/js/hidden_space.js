@@ -5,6 +5,7 @@
 // the spiral untangles as it trains.
 
 import { RepresentationChart } from "./charts.js";
+import { tabShown } from "./side_tabs.js";
 
 const CONTOUR = {
   type: "contour",
@@ -57,6 +58,11 @@ export class HiddenSpace {
     });
   }
 
+  /** A new session knows nothing of the view: tell it again, if one is on. */
+  resend() {
+    if (this.$("hidden-layer").value !== "") this.choose();
+  }
+
   choose() {
     const layer = this.$("hidden-layer").value;
     const projection = this.$("hidden-projection").value;
@@ -75,7 +81,8 @@ export class HiddenSpace {
   async draw(header, arrays, points) {
     this.syncLayers(header.network.sizes);
     const view = header.hidden_space;
-    if (view === undefined) return;
+    // A hidden tab is not drawn (Plotly needs a visible element); the next frame is.
+    if (view === undefined || !tabShown(this.panel)) return;
     if (view === null) {
       // The server switched it off (a rebuild took the layer away).
       this.panel.dataset.layer = "";

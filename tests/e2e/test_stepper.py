@@ -1,16 +1,20 @@
 """Step-through, hidden space, the batch while training, predict-then-reveal: as a
-learner drives them in the browser. Screenshots go to docs/ for the design notes."""
+learner drives them in the browser. Screenshots go where the ``screenshots`` fixture
+says (``NNP_SCREENSHOTS=docs`` refreshes the docs' pictures)."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 STAGES = ["batch", "forward", "loss", "backward", "update"]
+
+
+def _open_stepper(playground):
+    playground.page.click('#side-tabs [data-tab="stepper"]')
+    expect(playground.page.locator("#stepper-next")).to_be_visible()
 
 
 def _next_stage(playground, stage):
@@ -18,13 +22,14 @@ def _next_stage(playground, stage):
     expect(playground.page.locator("#stepper")).to_have_attribute("data-stage", stage)
 
 
-def test_one_batch_in_five_stages_with_formulas_on_hover(playground):
+def test_one_batch_in_five_stages_with_formulas_on_hover(playground, screenshots):
     page = playground.open("?dataset=xor").page
     page.set_viewport_size({"width": 1280, "height": 720})
+    _open_stepper(playground)
     for stage in STAGES:
         _next_stage(playground, stage)
         page.mouse.move(0, 0)
-        page.screenshot(path=str(DOCS / f"stepthrough-{stage}.png"))
+        page.screenshot(path=str(screenshots / f"stepthrough-{stage}.png"))
         if stage == "batch":
             rings = page.evaluate("document.getElementById('output-chart').data[3].x.length")
             assert rings == 10
@@ -34,20 +39,20 @@ def test_one_batch_in_five_stages_with_formulas_on_hover(playground):
             card = page.locator("#hovercard")
             expect(card).to_contain_text("z = Σ w·x + b")
             expect(card).to_contain_text("a = tanh(")
-            page.screenshot(path=str(DOCS / "stepthrough-forward-hover.png"))
+            page.screenshot(path=str(screenshots / "stepthrough-forward-hover.png"))
         if stage == "loss":
             expect(page.locator("#stepper-numbers")).to_contain_text("+ penalty")
             assert page.locator("#stepper-table tr").count() == 11
         if stage == "backward":
             page.locator("#links .link-hit").first.hover(force=True)
             expect(page.locator("#hovercard")).to_contain_text("∂L/∂w")
-            page.screenshot(path=str(DOCS / "stepthrough-backward-hover.png"))
+            page.screenshot(path=str(screenshots / "stepthrough-backward-hover.png"))
     # The update trained the batch: one step, and the next click starts batch two.
     assert playground.step == 1
     expect(page.locator("#stepper-after")).to_be_visible()
     page.locator("#links .link-hit").first.hover(force=True)
     expect(page.locator("#hovercard")).to_contain_text("old → new")
-    page.screenshot(path=str(DOCS / "stepthrough-update-hover.png"))
+    page.screenshot(path=str(screenshots / "stepthrough-update-hover.png"))
     page.keyboard.press("n")
     expect(page.locator("#stepper")).to_have_attribute("data-stage", "batch")
     expect(page.locator("#stepper-numbers")).to_contain_text("Step 2")
@@ -55,7 +60,10 @@ def test_one_batch_in_five_stages_with_formulas_on_hover(playground):
 
 def test_play_leaves_the_step_through(playground):
     page = playground.open("?dataset=xor").page
-    _next_stage(playground, "batch")
+    # The key needs no open tab: the first stage brings the step-through forward.
+    page.keyboard.press("n")
+    expect(page.locator("#stepper")).to_have_attribute("data-stage", "batch")
+    expect(page.locator("#stepper-next")).to_be_visible()
     _next_stage(playground, "forward")
     page.click("#play")
     expect(page.locator("#stepper")).to_have_attribute("data-stage", "")
@@ -69,9 +77,10 @@ def test_play_leaves_the_step_through(playground):
     assert playground.step == steps  # leaving trains nothing
 
 
-def test_the_spiral_untangles_in_hidden_space(playground):
+def test_the_spiral_untangles_in_hidden_space(playground, screenshots):
     page = playground.open("?dataset=spiral&hidden=8,2&features=x1,x2,r,sin_x1,sin_x2").page
     page.set_viewport_size({"width": 1280, "height": 720})
+    page.click('#side-tabs [data-tab="hidden-space"]')
     page.select_option("#hidden-layer", "1")
     expect(page.locator("#hidden-space")).to_have_attribute("data-layer", "1")
     page.select_option("#hidden-projection", "neurons")
@@ -85,9 +94,9 @@ def test_the_spiral_untangles_in_hidden_space(playground):
     chart = "document.getElementById('hidden-space-chart')"
     assert page.evaluate(f"{chart}.data[1].x.length") == 250
     assert page.evaluate(f"{chart}.data[4].type") == "contour"
-    page.locator("#hidden-space").scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollHeight") <= 720
     page.mouse.move(0, 0)
-    page.screenshot(path=str(DOCS / "hidden-space.png"))
+    page.screenshot(path=str(screenshots / "hidden-space.png"))
     page.select_option("#hidden-layer", "0")
     page.select_option("#hidden-projection", "pca")
     expect(page.locator("#hidden-space-chart")).to_contain_text("PC1")

@@ -2,10 +2,13 @@
 own step and finite differences, and a stepped batch leaves the trainer exactly
 where training it straight would."""
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
 from engine import Trainer
+from engine.activations import ACTIVATIONS
 from engine.stepthrough import STAGES, StepThrough, batch_loss, by_layer
 
 CONFIGS = {
@@ -49,6 +52,21 @@ CONFIGS = {
 }
 
 
+def _loss_at(trainer: Trainer, batch) -> Callable[[np.ndarray], float]:
+    """The batch's loss (with penalty) as a function of the parameters, with the
+    dropout masks the step will draw: what finite differences probe."""
+
+    def loss(params):
+        saved = trainer.network.params.copy()
+        trainer.network.params[...] = params
+        try:
+            return batch_loss(trainer, batch.inputs, batch.targets, trainer.training_rng())
+        finally:
+            trainer.network.params[...] = saved
+
+    return loss
+
+
 def _stepped(trainer: Trainer) -> StepThrough:
     stepper = StepThrough(trainer)
     for _ in STAGES[:-1]:
@@ -65,15 +83,7 @@ def test_gradients_equal_the_engines_and_finite_differences(name, numeric_gradie
     for _ in range(4):
         twin.step()
     stepper = _stepped(trainer)
-    batch = stepper.batch
-
-    def loss(params):
-        saved = trainer.network.params.copy()
-        trainer.network.params[...] = params
-        try:
-            return batch_loss(trainer, batch.inputs, batch.targets, trainer.training_rng())
-        finally:
-            trainer.network.params[...] = saved
+    loss = _loss_at(trainer, stepper.batch)
 
     numeric = numeric_gradient(loss, trainer.network.params.copy())
     reported = stepper.backward.grads
@@ -194,3 +204,18 @@ def test_by_layer_splits_a_flat_vector_like_the_networks_own_views():
         assert np.shares_memory(views.weights, layer.W) and views.weights.shape == layer.W.shape
         np.testing.assert_array_equal(views.biases, layer.b)
         assert (views.gammas is None) == (layer.gamma is None)
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_every_activation_steps_with_finite_difference_gradients(
+    activation, numeric_gradient, gradient_error
+):
+    trainer = Trainer.from_config(
+        {"dataset": "circle", "hidden": [3], "activation": activation, "seed": 8}, kernels=False
+    )
+    trainer.step()
+    stepper = _stepped(trainer)
+    loss = _loss_at(trainer, stepper.batch)
+
+    numeric = numeric_gradient(loss, trainer.network.params.copy())
+    assert gradient_error(stepper.backward.grads, numeric) < 1e-5
