@@ -32,15 +32,23 @@ class PageViews:
         if not isinstance(message, KEEP_STEPPING):
             self.stepper = None
 
-    def next_stage(self, trainer: Trainer) -> StepThrough:
-        """Show the next stage, starting the next mini-batch after an update."""
+    def step_through(self, trainer: Trainer, action: str) -> bool:
+        """``next``: show the next stage, starting the next mini-batch after an update;
+        ``exit``: leave the mode. Returns whether the trainer trained (the update)."""
+        if action == "exit":
+            self.stepper = None
+            return False
         if self.stepper is None or self.stepper.done:
             self.stepper = StepThrough(trainer)
         self.stepper.advance()
-        return self.stepper
+        return self.stepper.done
 
-    def choose_hidden(self, trainer: Trainer, choice: HiddenChoice | None) -> None:
-        """Switch the hidden-space view; a choice the network cannot show is refused."""
+    def choose_hidden(
+        self, trainer: Trainer, layer: int | None, projection: str, neurons: list[int]
+    ) -> None:
+        """Switch the hidden-space view (layer None: off); a choice the network cannot
+        show is refused with a ValueError saying why."""
+        choice = None if layer is None else HiddenChoice(layer, projection, tuple(neurons))
         if choice is not None:
             hidden_space_of(trainer, choice, None)  # raises ValueError saying what is wrong
         self.hidden, self._basis = choice, None

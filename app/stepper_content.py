@@ -95,11 +95,14 @@ def _loss(stepper: StepThrough) -> tuple[dict[str, Any], list[FrameArray]]:
             "total": number(loss.total),
             "regularization": config.regularization,
             "rate": config.regularization_rate,
+            # What the loss is computed from: the output o, or the output neuron's z
+            # (cross-entropy from the logit): ``stepper_d_input`` is dL/d(that).
+            "of": "pre_activation" if loss.of_pre_activation else "output",
         }
     }
     return header, [
         float_array("stepper_loss", loss.per_point),
-        float_array("stepper_d_output", loss.d_output),
+        float_array("stepper_d_input", loss.d_input),
     ]
 
 

@@ -189,16 +189,22 @@ class Network:
         cache.xhat = (cache.z - mean) * cache.inv_std
         cache.z = layer.gamma * cache.xhat
 
-    def backward(self, caches: list[LayerCache], dout: Array) -> Array:
-        """Gradients of a loss into ``self.grads`` (and returned), given dLoss/dOutput (n,).
+    def backward(
+        self, caches: list[LayerCache], dout: Array, pre_activation: bool = False
+    ) -> Array:
+        """Gradients of a loss into ``self.grads`` (and returned), given dLoss/dOutput (n,),
+        or with ``pre_activation`` dLoss/dz of the output neuron (a loss computed
+        from z, engine/losses.py).
 
         ``dout`` already carries the 1/n of a mean over the batch.
         """
         delta = dout[:, None]
-        for layer, cache in zip(reversed(self.layers), reversed(caches), strict=True):
+        pairs = zip(reversed(self.layers), reversed(caches), strict=True)
+        for index, (layer, cache) in enumerate(pairs):
             if cache.mask is not None:
                 delta = delta * cache.mask
-            dz = delta * layer.activation.df(cache.z)
+            given = index == 0 and pre_activation  # the output neuron's dz came in
+            dz = delta if given else delta * layer.activation.df(cache.z)
             cache.delta = dz
             layer.db[...] = dz.sum(axis=0)
             if layer.gamma is not None:

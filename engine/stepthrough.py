@@ -24,7 +24,7 @@ import numpy as np
 
 from engine.network import LayerCache, Network
 from engine.optimizers import Optimizer
-from engine.trainer import READY, StepResult, Trainer
+from engine.trainer import READY, StepResult, Trainer, loss_input
 
 Array = np.ndarray
 
@@ -65,7 +65,8 @@ class BatchLoss:
     mean: float  # the batch's data loss
     penalty: float  # regularization rate · the weights' penalty (0 without)
     total: float  # what the step minimises: mean + penalty
-    d_output: Array  # (n,) dLoss/dOutput per point, with the mean's 1/n
+    d_input: Array  # (n,) dLoss/d(the loss's input) per point, with the mean's 1/n
+    of_pre_activation: bool  # the loss's input is the output neuron's z, not its output
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,9 @@ def batch_loss(trainer: Trainer, inputs: Array, targets: Array, rng: np.random.G
     dropout masks ``rng`` draws; changes nothing (finite differences use it)."""
     net, cfg = trainer.network, trainer.config
     with running_statistics_kept(net), np.errstate(all="ignore"):
-        output, _ = net.forward(inputs, training=True, rng=rng, dropout=cfg.dropout)
-    return float(trainer.loss.value(output, targets).mean()) + _penalty(trainer)
+        output, caches = net.forward(inputs, training=True, rng=rng, dropout=cfg.dropout)
+    signal = loss_input(trainer.loss, output, caches)
+    return float(trainer.loss.value(signal, targets).mean()) + _penalty(trainer)
 
 
 def _penalty(trainer: Trainer) -> float:
@@ -196,12 +198,15 @@ class StepThrough:
 
     @cached_property
     def loss(self) -> BatchLoss:
-        trainer, output, targets = self.trainer, self.forward.output, self.batch.targets
+        trainer, forward, targets = self.trainer, self.forward, self.batch.targets
+        loss = trainer.loss
+        # As the trainer's step: a loss written for the output's activation takes its z.
+        signal = loss_input(loss, forward.output, forward.caches)
         with np.errstate(all="ignore"):
-            per_point = trainer.loss.value(output, targets)
-            d_output = trainer.loss.grad(output, targets) / len(targets)
+            per_point = loss.value(signal, targets)
+            d_input = loss.grad(signal, targets) / len(targets)
         mean, penalty = float(per_point.mean()), _penalty(trainer)
-        return BatchLoss(per_point, mean, penalty, mean + penalty, d_output)
+        return BatchLoss(per_point, mean, penalty, mean + penalty, d_input, loss.output is not None)
 
     @cached_property
     def backward(self) -> Backward:
@@ -209,7 +214,10 @@ class StepThrough:
         net, cfg = trainer.network, trainer.config
         caches = self.forward.caches
         with np.errstate(all="ignore"):
-            data_grads = net.backward(caches, self.loss.d_output).copy()
+            loss = self.loss
+            data_grads = net.backward(
+                caches, loss.d_input, pre_activation=loss.of_pre_activation
+            ).copy()
             penalty_grads = np.zeros_like(data_grads)
             if cfg.regularization_rate > 0:
                 mask = net.weight_mask

@@ -22,8 +22,8 @@ from engine.activations import get_activation
 from engine.config import CUSTOM, ExperimentConfig
 from engine.errors import InputError
 from engine.features import transform
-from engine.losses import get_loss
-from engine.network import Network, keep_masks
+from engine.losses import Loss, get_loss
+from engine.network import LayerCache, Network, keep_masks
 from engine.optimizers import make_optimizer
 from engine.regularization import get_regularizer
 from engine.snapshot import Snapshot, snapshot
@@ -285,14 +285,16 @@ class Trainer:
         """One gradient step on a batch; returns the batch's mean data loss and its
         dropout keep-masks (``keep_masks``).
         """
-        net, cfg = self.network, self.config
+        net, cfg, loss = self.network, self.config, self.loss
         output, caches = net.forward(inputs, training=True, rng=self._rng, dropout=cfg.dropout)
-        grads = net.backward(caches, self.loss.grad(output, targets) / len(targets))
+        signal = loss_input(loss, output, caches)
+        dsignal = loss.grad(signal, targets) / len(targets)
+        grads = net.backward(caches, dsignal, pre_activation=loss.output is not None)
         if cfg.regularization_rate > 0:
             mask = net.weight_mask
             grads[mask] += cfg.regularization_rate * self.regularizer.grad(net.params[mask])
         self.optimizer.step(net.params, grads, cfg.learning_rate)
-        return float(self.loss.value(output, targets).mean()), keep_masks(caches)
+        return float(loss.value(signal, targets).mean()), keep_masks(caches)
 
     def epoch(self) -> EpochRecord | None:
         """Train until the current pass over the training set ends.
@@ -372,8 +374,8 @@ class Trainer:
         """(mean loss, accuracy) over one set; NaN for an empty set."""
         if len(targets) == 0:
             return float("nan"), float("nan")
-        output, _ = self.network.forward(inputs)
-        loss = float(self.loss.value(output, targets).mean())
+        output, caches = self.network.forward(inputs)
+        loss = float(self.loss.value(loss_input(self.loss, output, caches), targets).mean())
         return loss, float((self.predict_labels(output) == targets).mean())
 
     def predict_labels(self, output: Array) -> Array:
@@ -393,6 +395,12 @@ class Trainer:
         fine = self.snapshot(output_resolution)
         coarse = self.snapshot(neuron_resolution)
         return Snapshot(fine.output, coarse.neurons, coarse.features)
+
+
+def loss_input(loss: Loss, output: Array, caches: list[LayerCache]) -> Array:
+    """What the loss is a function of: the output, or the output neuron's
+    pre-activation for a loss written for its activation (engine/losses.py)."""
+    return output if loss.output is None else caches[-1].z[:, 0]
 
 
 def _seeds(seed: int, *purposes: str) -> list[np.random.SeedSequence]:

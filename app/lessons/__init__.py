@@ -7,12 +7,14 @@ and checks everything before the server starts; ``built_in_lessons`` are the
 ones that ship with the playground.
 """
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
 from app.lessons.loader import LessonError, load_lessons
 from app.lessons.schema import Lesson, Step
 from app.settings import LESSONS_DIR
+from engine.errors import InputError
 
 __all__ = [
     "BUILT_IN_DIR",
@@ -20,6 +22,7 @@ __all__ = [
     "LessonError",
     "Step",
     "built_in_lessons",
+    "find_step",
     "lessons_in",
     "load_lessons",
 ]
@@ -37,3 +40,13 @@ def built_in_lessons() -> dict[str, Lesson]:
 def lessons_in(directory: Path) -> dict[str, Lesson]:
     """The lessons of ``directory``; the built-in ones are read once per process."""
     return built_in_lessons() if directory == BUILT_IN_DIR else load_lessons(directory)
+
+
+def find_step(lessons: Mapping[str, Lesson], name: str, number: int) -> Step:
+    """Step ``number`` (from 1) of lesson ``name``; InputError says what there is."""
+    lesson = lessons.get(name)
+    if lesson is None:
+        raise InputError("general", f"no lesson {name!r}; choose from {', '.join(lessons)}")
+    if not 1 <= number <= len(lesson.steps):
+        raise InputError("general", f"{name} has steps 1 … {len(lesson.steps)}; got {number}")
+    return lesson.steps[number - 1]

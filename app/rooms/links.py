@@ -57,6 +57,9 @@ class LecturerLink:
     async def report(self, error: InputError) -> None:
         await self.session.report(error)
 
+    def is_valid_ack(self, message: Any) -> bool:
+        return self.session.is_valid_ack(message)
+
     async def send_banner(self, level: str = "info", text: str = "") -> None:
         await self.session.send_banner(level, text)
 
@@ -141,6 +144,12 @@ class StudentLink:
             return  # a follower frame's ack, from before the fork's numbering
         else:
             await student.fork.handle(message)
+
+    def is_valid_ack(self, message: Any) -> bool:
+        """An ack of the frame the page draws (the fork's, or the stream's)."""
+        if self.student.fork is not None:
+            return self.student.fork.is_valid_ack(message)
+        return isinstance(message, Ack) and message.frame == self.student.follower.unacked
 
     async def report(self, error: InputError) -> None:
         if self.student.fork is not None:

@@ -2,7 +2,7 @@
 
 Text messages in are control messages (app/protocol.py); out go binary frames
 and HTML fragments. This file enforces the server's limits (sessions per
-process, message size and rate, idle time) and makes sure a closed tab
+process, message size and rate, floods, idle time) and makes sure a closed tab
 leaves no task behind.
 """
 
@@ -18,9 +18,9 @@ from starlette.websockets import WebSocketState
 from app.error_slots import GENERAL
 from app.lessons import Lesson
 from app.page_query import read_query
-from app.protocol import Ack, parse_message
+from app.protocol import Message, parse_message
 from app.pump import Send
-from app.rate_limit import RateLimit
+from app.rate_limit import Flood, MessageBudget
 from app.session import Session
 from app.settings import Settings
 from app.turns import Turns
@@ -32,6 +32,12 @@ log = logging.getLogger(__name__)
 
 FULL_CLOSE = 1013  # "try again later"
 SERVER_FULL = "The server is full: every training slot is in use. Try again in a few minutes."
+MAX_ACK_CHARS = 64  # the page's acks, {"type":"ack","frame":N}, are about 30
+FLOOD_CLOSE = 1008  # "policy violation"
+FLOODED = (
+    "This tab sent more messages than the server accepts ({rate:g} a second) for too long, "
+    "and has been disconnected. Reload the page to continue."
+)
 IDLE = "This tab was idle for {minutes:g} minutes and has been disconnected. Reload to continue."
 # How a closed socket shows up when we read or write it.
 GONE = (WebSocketDisconnect, OSError)
@@ -134,6 +140,7 @@ class Handler(Protocol):
     async def handle(self, message: Any) -> None: ...
     async def report(self, error: InputError) -> None: ...
     async def send_banner(self, level: str = "info", text: str = "") -> None: ...
+    def is_valid_ack(self, message: Any) -> bool: ...
 
 
 async def receive(
@@ -142,9 +149,9 @@ async def receive(
     settings: Settings,
     parse: Callable[[str], Any] = parse_message,
 ) -> None:
-    """Read control messages until the tab goes away or idles out; ``parse`` turns
-    text into a message (a room's socket also knows the room's messages)."""
-    limit = RateLimit(settings.max_messages_per_second)
+    """Read control messages until the tab goes away, idles out or floods; ``parse``
+    turns text into a message (a room's socket also knows the room's messages)."""
+    budget = MessageBudget(settings.max_messages_per_second, 2 * settings.max_frames_per_second)
     while True:
         try:
             async with asyncio.timeout(settings.idle_timeout):
@@ -156,21 +163,52 @@ async def receive(
             return
         if event["type"] == "websocket.disconnect":
             return
-        message: Any
-        try:
-            message = parse(_text(event, settings.max_message_bytes))
-        except InputError as exc:
-            message = exc
-        # Acks are never dropped: a lost ack would stall the tab for good.
-        if not isinstance(message, Ack) and not limit.allow():
-            if not limit.warned:
-                limit.warned = True
+        # One message per pass of the event loop: queued messages are read without
+        # waiting, and a tab that floods must not keep the other tabs from running.
+        await asyncio.sleep(0)
+        message = _read(event, budget, settings.max_message_bytes, parse)
+        valid_ack = session.is_valid_ack(message)
+        if message is None or not budget.allow(valid_ack):
+            flood = budget.overflow()
+            if flood is Flood.SUSTAINED:
+                await session.send_banner(
+                    "error", FLOODED.format(rate=settings.max_messages_per_second)
+                )
+                await websocket.close(code=FLOOD_CLOSE, reason="too many messages")
+                return
+            if flood is Flood.STARTED:
                 await session.report(InputError(GENERAL, "too many messages; some were ignored"))
-            continue
+            # A valid ack past its allowance is part of the flood, and still goes
+            # through: a lost one would stall the tab for good.
+            if not valid_ack:
+                continue
         if isinstance(message, InputError):
             await session.report(message)
         else:
             await session.handle(message)
+
+
+def _read(
+    event: Mapping[str, object],
+    budget: MessageBudget,
+    max_bytes: int,
+    parse: Callable[[str], Any] = parse_message,
+) -> Message | InputError | None:
+    """The event's message, or what is wrong with it; None: dropped unread, over the
+    reading budget."""
+    if not (budget.admit() or _maybe_ack(event)):
+        return None
+    try:
+        return parse(_text(event, max_bytes))
+    except InputError as exc:
+        return exc
+
+
+def _maybe_ack(event: Mapping[str, object]) -> bool:
+    """Whether the event could be an ack, which is read even past the reading budget
+    (a lost ack would stall the tab); an ack is short, so reading it costs little."""
+    text = event.get("text")
+    return isinstance(text, str) and len(text) <= MAX_ACK_CHARS and '"ack"' in text
 
 
 def _text(event: Mapping[str, object], max_bytes: int) -> str:

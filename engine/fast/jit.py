@@ -9,9 +9,14 @@
   options below, and training.py's cached kernels would keep the old code
   (in this tree, an epoch at batch size 250 took 20 µs on stale kernels, 14
   on fresh ones). A new digest starts an empty cache instead. The directory
-  sits in ``NUMBA_CACHE_DIR`` when that is set, else in this package's
-  ``__pycache__``, else in the temporary directory; with none writable,
-  kernels compile once per process.
+  sits in ``NUMBA_CACHE_DIR`` when that is set, else in the user's cache
+  directory (``$XDG_CACHE_HOME/nn-playground``, by default
+  ``~/.cache/nn-playground``). Never inside the installed package: a cache
+  left in site-packages outlives ``pip uninstall`` and turns ``engine`` into
+  a namespace package that hides a later editable install. Nor in a shared
+  temporary directory: the cache holds pickles that numba loads, which
+  another user could plant there. With none writable (a read-only
+  container), kernels compile once per process.
 - ``error_model="numpy"``: a division by zero gives inf or NaN as in NumPy,
   instead of a check that raises; without the check, loops vectorise.
 - fast-math flags that let the compiler reorder sums and fuse multiply-adds,
@@ -65,10 +70,21 @@ def _writable(path: str) -> bool:
     return True
 
 
+def _user_cache() -> Path | None:
+    """The user's cache directory for this project, None when there is no home."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset, or relative, which the XDG spec says to ignore
+        try:
+            base = Path.home() / ".cache"
+        except RuntimeError:  # no HOME and no password-file entry
+            return None
+    return Path(base) / "nn-playground"
+
+
 def _cache_dir() -> str | None:
     """The first writable of the cache directories the module docstring lists."""
     name = f"kernels-{sources_digest()}"
-    for base in (numba.config.CACHE_DIR, PACKAGE / "__pycache__", tempfile.gettempdir()):
+    for base in (numba.config.CACHE_DIR, _user_cache()):
         if base and _writable(path := os.path.join(base, name)):
             return path
     return None

@@ -29,6 +29,9 @@ function row(array, u) {
   return array.data.subarray(u * n, (u + 1) * n);
 }
 
+/** The loss's slope is by the output o, or by the output neuron's z (cross-entropy's logit). */
+const dName = (loss) => (loss.of === "output" ? "∂L/∂o" : "∂L/∂z");
+
 const maxAbs = (values) => values.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
 
 export class Stepper {
@@ -143,7 +146,7 @@ export class Stepper {
         `mean ${fmt(loss.mean)} + penalty ${fmt(loss.penalty)} = ${fmt(loss.total)}`,
       ],
       backward: () => [
-        `loss ${fmt(loss.total)}; ∂L/∂o for point ${k + 1} = ${fmt(this.frame.arrays.stepper_d_output.data[k])} (the mean's 1/${s.batch.length} included)`,
+        `loss ${fmt(loss.total)}; ${dName(loss)} for point ${k + 1} = ${fmt(this.frame.arrays.stepper_d_input.data[k])} (the mean's 1/${s.batch.length} included)`,
       ],
       update: () => {
         const big = this.largestStep(s.update);
@@ -178,7 +181,7 @@ export class Stepper {
     const head = where ? ["#", "x₁", "x₂", "label"] : ["#", "label"];
     if (s.output) head.push("output");
     if (s.loss) head.push("loss");
-    if (s.grads) head.push("∂L/∂o");
+    if (s.grads) head.push(dName(s.loss));
     const rows = [head];
     const [xs, ys] = this.points?.train ?? [[], []];
     s.batch.slice(0, TABLE_ROWS).forEach((index, k) => {
@@ -187,7 +190,7 @@ export class Stepper {
         : [String(k + 1), String(s.targets[k])];
       if (s.output) cells.push(fmt(s.output[k]));
       if (s.loss) cells.push(fmt(arrays.stepper_loss.data[k]));
-      if (s.grads) cells.push(fmt(arrays.stepper_d_output.data[k]));
+      if (s.grads) cells.push(fmt(arrays.stepper_d_input.data[k]));
       rows.push(cells);
     });
     return rows.map((cells, r) => {

@@ -23,7 +23,7 @@ export const ACTIVATION_SYMBOLS = {
 
 export const LOSS_FORMULAS = {
   squared: "L = ½ (o − t)²",
-  cross_entropy: "L = −[p ln o + (1 − p) ln(1 − o)], p = (t + 1) / 2",
+  cross_entropy: "L = −[p ln o + (1 − p) ln(1 − o)] = softplus(z) − p·z, p = (t + 1) / 2, o = σ(z)",
 };
 
 export const PENALTY_FORMULAS = {

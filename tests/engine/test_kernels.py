@@ -10,6 +10,8 @@ small and large batches) is crossed with the others it could interact with.
 
 import math
 import shutil
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import pytest
 
 from engine import Trainer, fast
 from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
+from engine.fast import activations as fast_activations
 from engine.fast import jit, training
 from engine.fast.activations import tanh32
 from engine.fast.codes import KernelRegistryError, kernel_codes
@@ -76,11 +79,16 @@ def test_tanh32_is_within_four_ten_millionths_of_tanh_and_never_leaves_its_range
     assert np.abs(ours).max() <= 1.0
 
 
-def test_tanh32_keeps_nan_and_saturates_infinities():
-    assert math.isnan(tanh32(np.float32("nan")))
-    assert tanh32(np.float32("inf")) == 1.0
-    assert tanh32(np.float32("-inf")) == -1.0
-    assert tanh32(np.float32(0.0)) == 0.0
+def test_tanh_slope_is_within_six_ten_millionths_of_the_slope_absolute_not_relative():
+    # Every 7th float32 step of 5e-5 in [-10, 10]: the documented bound
+    # (engine/fast/activations.py), absolute. Relative to a saturated unit's
+    # small slope the error is large, which engine/fast/__init__.py says.
+    z = np.linspace(-10, 10, 400_001, dtype=np.float32)[::7]
+    ours = np.array([fast_activations.tanh_slope(v) for v in z], dtype=np.float64)
+    exact = 1.0 - np.tanh(z.astype(np.float64)) ** 2
+    assert np.abs(ours - exact).max() <= 6e-7
+    saturated = exact < 1e-4
+    assert (np.abs(ours - exact)[saturated] / exact[saturated]).max() > 1e-2
 
 
 # --- agreement with NumPy, branch by branch -----------------------------------------
@@ -322,6 +330,21 @@ def test_a_registered_entry_without_a_kernel_stops_the_import_naming_it():
         kernel_codes(registry, "activation", list(registry))
 
 
+def test_importing_engine_fast_with_an_entry_without_a_kernel_fails_naming_it():
+    # Not swallowed into "kernels unavailable": the registry and the kernels disagree.
+    code = """
+import sys
+import engine.activations as registry
+registry.ACTIVATIONS["swish"] = registry.Activation("swish", abs, abs, code=99)
+for name in [name for name in sys.modules if name.startswith("engine.fast")]:
+    del sys.modules[name]
+import engine.fast
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "KernelRegistryError: the activation 'swish' is registered but has no" in done.stderr
+
+
 def test_without_the_kernels_training_falls_back_to_numpy(monkeypatch):
     monkeypatch.setattr(fast, "Kernels", None)
     monkeypatch.setattr(fast, "UNAVAILABLE", "the kernels cannot be set up (no numba)")
@@ -403,3 +426,59 @@ def test_batch_norm_on_one_example_passes_no_gradient_below_it_on_both_paths():
             trainer.epoch()
         for layer, before in zip(hidden, weights, strict=True):
             np.testing.assert_array_equal(layer.W, before)
+
+
+@pytest.mark.parametrize("z", [-30.0, -60.0, -700.0])
+def test_a_confidently_wrong_point_keeps_learning_under_cross_entropy_on_both_paths(z):
+    # Cross-entropy's gradient with respect to the sigmoid's pre-activation is
+    # σ(z) − p: −1 for a +1 point however far z has saturated the other way.
+    config = {"dataset": "custom", "loss": "cross_entropy", "hidden": [], "batch_size": 1}
+    config |= {"train_fraction": 0.5, "learning_rate": 0.1}
+    points, labels = [[1.0, 0.0], [-1.0, 0.0]], [1.0, 1.0]
+    for trainer in (
+        Trainer.from_config(config, data=(points, labels)),
+        Trainer.from_config(config, data=(points, labels), kernels=False),
+    ):
+        network = trainer.network
+        network.params[...] = 0.0
+        network.layers[0].b[0] = z  # every point at pre-activation z, labelled +1
+        result = trainer.step()
+        assert result.batch_loss == pytest.approx(-z, rel=1e-12)  # −log σ(z) → |z|
+        assert network.layers[0].b[0] - z == pytest.approx(0.1, rel=1e-6)  # lr · 1
+
+
+def _unwritable(tmp_path: Path) -> str:
+    """A path no one can create directories under, root included: below a file."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    return str(blocker / "cache")
+
+
+def test_the_cache_goes_to_the_users_cache_directory_never_into_the_package(tmp_path, monkeypatch):
+    monkeypatch.setattr(jit.numba.config, "CACHE_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cache = Path(jit._cache_dir())
+    assert cache == tmp_path / "xdg" / "nn-playground" / f"kernels-{jit.sources_digest()}"
+    assert cache.is_dir()
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert Path(jit._cache_dir()).parent == tmp_path / "home" / ".cache" / "nn-playground"
+    assert jit.PACKAGE not in Path(jit.CACHE_DIR).parents
+
+
+def test_numba_cache_dir_overrides_the_users_cache_directory(tmp_path, monkeypatch):
+    monkeypatch.setattr(jit.numba.config, "CACHE_DIR", str(tmp_path / "numba"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert Path(jit._cache_dir()).parent == tmp_path / "numba"
+
+
+def test_with_nowhere_to_write_the_kernels_go_uncached_without_error(tmp_path, monkeypatch):
+    # A read-only container: no writable cache directory and no temporary directory
+    # (tempfile.gettempdir() raises FileNotFoundError there).
+    def no_temporary_directory() -> str:
+        raise FileNotFoundError("No usable temporary directory found")
+
+    monkeypatch.setattr(jit.numba.config, "CACHE_DIR", _unwritable(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", _unwritable(tmp_path))
+    monkeypatch.setattr(jit.tempfile, "gettempdir", no_temporary_directory)
+    assert jit._cache_dir() is None
