@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from app import frame_content as content
+from app.frame_extras import Extra
 from app.frames import encode_frame
 from engine.config import ExperimentConfig
 from engine.snapshot import Snapshot
@@ -45,6 +46,7 @@ class Moment:
     run: int  # bumped by every reset or rebuild
     pair: list[str]  # the representation view's axes
     at_record: bool  # the network is the one the last history record measured
+    extras: tuple[Extra, ...] = ()  # what the tab's optional views add (app/page_views.py)
 
     @cached_property
     def snapshot(self) -> Snapshot:
@@ -92,6 +94,9 @@ def build_frame(moment: Moment, page: PageState, compress: bool) -> bytes:
     if plane:
         output = arrays[0]
         arrays.append(content.representation_output(trainer, output, pair, OUTPUT_RESOLUTION))
+    for extra in moment.extras:
+        header.update(extra.header)
+        arrays += extra.arrays
     page.run, page.history, page.data_version = (
         moment.run,
         len(trainer.history),

@@ -16,6 +16,7 @@ from app.fragments import Fragments, notice
 from app.frame_builder import Moment, PageState, build_frame
 from app.lessons import Lesson, find_step
 from app.notices import Notices
+from app.page_views import PageViews
 from app.pump import Pump, Send
 from engine.config import MAX_SEED, ExperimentConfig
 from engine.errors import InputError
@@ -50,6 +51,7 @@ class Session:
         self._chosen_pair: list[str] | None = None
         # Called with every moment this session draws: a room streams it to followers.
         self.watchers: list[Callable[[Moment], None]] = []
+        self.views = PageViews()  # step-through, hidden space, batch highlight
 
     @property
     def pair(self) -> list[str]:
@@ -68,6 +70,7 @@ class Session:
         except ValueError as exc:  # the engine refusing something the models let through
             await self.report(InputError(GENERAL, str(exc)))
             return
+        self.views.after(message)
         self.pump.wake()
         if isinstance(message, protocol.Ack):
             return
@@ -169,6 +172,23 @@ class Session:
         self.pump.playing = step.play
         self.pump.restart()
 
+    def _on_stepper(self, message: protocol.Stepper) -> None:
+        self.apply_config()
+        self.pump.playing = False
+        epoch = self.trainer.epoch_count
+        if self.views.step_through(self.trainer, message.action):  # the update trained
+            self.pump.at_record = self.trainer.epoch_count != epoch
+        self.pump.owe()
+
+    def _on_hidden_view(self, m: protocol.HiddenView) -> None:
+        self.apply_config()
+        self.views.choose_hidden(self.trainer, m.layer, m.projection, m.neurons)
+        self.pump.owe()
+
+    def _on_show_batch(self, message: protocol.ShowBatch) -> None:
+        self.views.show_batch = message.on
+        self.pump.owe()
+
     # What the pump calls back
 
     def _frame(self) -> bytes:
@@ -180,6 +200,7 @@ class Session:
             pump.run_number,
             self.pair,
             pump.at_record,
+            self.views.extras(self.trainer),
         )
         frame = build_frame(moment, self.page, self._compress)
         for watch in self.watchers:

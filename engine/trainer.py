@@ -148,6 +148,7 @@ class Trainer:
         # Per hidden layer, which units the last mini-batch kept ((n, width) bool),
         # None where nothing was dropped: what the training call returned.
         self.last_masks: list[Array | None] = [None] * len(cfg.hidden)
+        self.last_batch: Array = np.zeros(0, dtype=int)  # its training-set indices
         self._order = self._rng.permutation(len(self.X_train))
         self._position = 0
         self._best: tuple[float, Array] | None = None
@@ -207,9 +208,14 @@ class Trainer:
         """Which code trains and draws: "kernel" (compiled, engine/fast) or "numpy"."""
         return "numpy" if self.kernels is None else "kernel"
 
-    def step(self) -> StepResult:
-        """Train on the next mini-batch; finishing a pass closes the epoch."""
-        return self._result(self._advance(1))
+    def step(self, numpy: bool = False) -> StepResult:
+        """Train on the next mini-batch; finishing a pass closes the epoch.
+
+        ``numpy`` trains it on the NumPy path (the specification) even where
+        kernels are bound, from the state they left: the step-through view
+        (engine/stepthrough.py) shows that path's numbers.
+        """
+        return self._result(self._advance(1, numpy))
 
     def steps(self, n_batches: int) -> StepResult:
         """Train on up to ``n_batches`` mini-batches, stopping where the pass ends
@@ -219,14 +225,26 @@ class Trainer:
     def _result(self, batch_loss: float) -> StepResult:
         return StepResult(self.step_count, self.epoch_count, batch_loss, self.state)
 
-    def _advance(self, n_batches: int) -> float:
+    def next_batch(self) -> Array:
+        """The training-set indices of the next mini-batch."""
+        return self._order[self._position : self._position + self.config.batch_size]
+
+    def training_rng(self) -> np.random.Generator:
+        """A copy of the training stream (dropout draws): the next batch's draws,
+        previewed without using them up."""
+        return copy.deepcopy(self._rng)
+
+    def _advance(self, n_batches: int, numpy: bool = False) -> float:
         """Train on up to ``n_batches`` mini-batches of the current pass, stopping at
         the first whose loss or weights are not finite; finishing the pass closes
         the epoch. Returns the last batch's loss (NaN when not ready to train).
         """
         if self.state != READY:
             return float("nan")
-        done, batch_loss, finite, scores, self.last_masks = self._train_batches(n_batches)
+        done, batch_loss, finite, scores, self.last_masks = self._train_batches(n_batches, numpy)
+        size = self.config.batch_size
+        # Before the pass ends and reshuffles: the batch the page highlights.
+        self.last_batch = self._order[self._position + (done - 1) * size :][:size]
         self.step_count += done
         self._position = min(self._position + done * self.config.batch_size, len(self._order))
         if not finite:
@@ -237,13 +255,13 @@ class Trainer:
         return float(batch_loss)
 
     def _train_batches(
-        self, n_batches: int
+        self, n_batches: int, numpy: bool = False
     ) -> tuple[int, float, bool, Scores | None, list[Array | None]]:
         """(batches done, the last one's loss, whether all stayed finite, the scores
         of both sets if the kernels took them at the end of the pass, and the
         last batch's dropout keep-masks).
         """
-        if self.kernels is not None:  # one compiled call for the whole run
+        if self.kernels is not None and not numpy:  # one compiled call for the whole run
             return self.kernels.train(
                 (self.inputs_train, self.y_train, self._order),
                 (self.inputs_test, self.y_test),
@@ -269,7 +287,7 @@ class Trainer:
         """
         net, cfg, loss = self.network, self.config, self.loss
         output, caches = net.forward(inputs, training=True, rng=self._rng, dropout=cfg.dropout)
-        signal = _loss_input(loss, output, caches)
+        signal = loss_input(loss, output, caches)
         dsignal = loss.grad(signal, targets) / len(targets)
         grads = net.backward(caches, dsignal, pre_activation=loss.output is not None)
         if cfg.regularization_rate > 0:
@@ -357,7 +375,7 @@ class Trainer:
         if len(targets) == 0:
             return float("nan"), float("nan")
         output, caches = self.network.forward(inputs)
-        loss = float(self.loss.value(_loss_input(self.loss, output, caches), targets).mean())
+        loss = float(self.loss.value(loss_input(self.loss, output, caches), targets).mean())
         return loss, float((self.predict_labels(output) == targets).mean())
 
     def predict_labels(self, output: Array) -> Array:
@@ -379,7 +397,7 @@ class Trainer:
         return Snapshot(fine.output, coarse.neurons, coarse.features)
 
 
-def _loss_input(loss: Loss, output: Array, caches: list[LayerCache]) -> Array:
+def loss_input(loss: Loss, output: Array, caches: list[LayerCache]) -> Array:
     """What the loss is a function of: the output, or the output neuron's
     pre-activation for a loss written for its activation (engine/losses.py)."""
     return output if loss.output is None else caches[-1].z[:, 0]
