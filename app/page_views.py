@@ -1,14 +1,17 @@
 """The optional views a tab has asked for, and what they add to its frames.
 
-The step-through (engine/stepthrough.py) lives here between its stages; any
-message that changes the network, the data or the play state ends it (the
-trainer is untouched until the update stage, so nothing is half done). The
-hidden-space view keeps its last PCA basis, so the picture keeps its
-orientation from frame to frame.
+The representation's chosen axes. The step-through (engine/stepthrough.py),
+which lives here between its stages: any message that changes the network,
+the data or the play state ends it (the trainer is untouched until the update
+stage, so nothing is half done). The hidden-space view, which keeps its last
+PCA basis, so the picture keeps its orientation from frame to frame.
 """
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from app.frame_content import default_pair
 from app.frame_extras import Extra
 from app.hidden_space_content import HiddenChoice, batch_extra, hidden_space_extra, hidden_space_of
 from app.protocol import Ack, HiddenView, Message, ShowBatch, Stepper, View
@@ -16,16 +19,49 @@ from app.stepper_content import stepper_extra
 from engine.stepthrough import StepThrough
 from engine.trainer import Trainer
 
+if TYPE_CHECKING:  # the session owns its views; the views answer its messages
+    from app.session import Session
+
 # Messages that leave a step-through where it is: they change no training state.
 KEEP_STEPPING = (Ack, View, Stepper, HiddenView, ShowBatch)
 
 
 class PageViews:
-    def __init__(self) -> None:
+    """One tab's optional views; ``_on_<type>`` handles the messages that choose them."""
+
+    def __init__(self, session: "Session") -> None:
+        self._session = session
+        self.chosen_pair: list[str] | None = None  # the representation's axes, if chosen
         self.stepper: StepThrough | None = None
         self.hidden: HiddenChoice | None = None
         self.show_batch = False
         self._basis: np.ndarray | None = None  # the hidden space's last plane
+
+    def pair(self, trainer: Trainer) -> list[str]:
+        """The representation view's axes: the tab's choice, else the default."""
+        return self.chosen_pair or default_pair(trainer.config.features)
+
+    def _on_view(self, message: View) -> None:
+        self.chosen_pair = message.pair
+        self._session.pump.owe()
+
+    def _on_stepper(self, message: Stepper) -> None:
+        session, trainer = self._session, self._session.trainer
+        session.apply_config()
+        session.pump.playing = False
+        epoch = trainer.epoch_count
+        if self.step_through(trainer, message.action):  # the update trained
+            session.pump.at_record = trainer.epoch_count != epoch
+        session.pump.owe()
+
+    def _on_hidden_view(self, m: HiddenView) -> None:
+        self._session.apply_config()
+        self.choose_hidden(self._session.trainer, m.layer, m.projection, m.neurons)
+        self._session.pump.owe()
+
+    def _on_show_batch(self, message: ShowBatch) -> None:
+        self.show_batch = message.on
+        self._session.pump.owe()
 
     def after(self, message: Message) -> None:
         """A message was applied: one that changes the training ends the step-through."""

@@ -107,7 +107,7 @@ class SetBias(Control):
 
 class View(Control):
     type: Literal["view"]
-    # None: the server's default pair for the inputs (app/session.py, Session.pair).
+    # None: the server's default pair for the inputs (app/page_views.py, PageViews.pair).
     pair: Annotated[list[str] | None, BeforeValidator(_comma_list)]
 
     @field_validator("pair")
