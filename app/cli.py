@@ -11,11 +11,13 @@ import os
 import sys
 import threading
 import webbrowser
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.lessons import LessonError, lessons_in
 from app.main import create_app
 from app.settings import Settings
 
@@ -35,13 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=_positive(int), default=1, help="server processes")
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
     parser.add_argument("--get", metavar="PATH", help="request PATH in-process, print it, exit")
-    limits = parser.add_argument_group("limits (also NNP_<NAME> environment variables)")
+    limits = parser.add_argument_group("settings (also NNP_<NAME> environment variables)")
     for field in Settings.options():
         flag = "--" + field.name.replace("_", "-")
         # None, not the default: an unset flag leaves the NNP_* variable in force.
         if isinstance(field.default, bool):
             action: object = argparse.BooleanOptionalAction
             limits.add_argument(flag, action=action, default=None, help=field.metadata["help"])
+        elif isinstance(field.default, Path):
+            help_text = f"{field.metadata['help']} (default: the built-in ones)"
+            limits.add_argument(flag, type=Path, metavar="DIR", default=None, help=help_text)
         else:
             kind = _positive(type(field.default))
             help_text = f"{field.metadata['help']} (default: {field.default:g})"
@@ -69,8 +74,14 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(**overrides)
     except ValueError as exc:
         parser.error(str(exc))
+    try:
+        lessons = lessons_in(settings.lessons)
+    except LessonError as error:
+        # "path:line: message", which editors and terminals turn into a link.
+        print(error, file=sys.stderr)
+        return 1
     if args.get:
-        return smoke_get(create_app(settings), args.get)
+        return smoke_get(create_app(settings, lessons), args.get)
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     url = f"http://{shown}:{args.port}/"
     print(f"nn-playground: serving on {url} (Ctrl-C to stop)", flush=True)
@@ -88,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.update(settings.to_env())
         uvicorn.run("app.main:create_app", factory=True, workers=args.workers, **options)
     else:
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(create_app(settings, lessons), **options)
     return 0
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from app import frame_content as content
+from app.frame_extras import Extra
 from app.frames import FrameArray, delta, encode_frame
 from engine.config import ExperimentConfig
 from engine.snapshot import Snapshot
@@ -52,6 +53,7 @@ class Moment:
     run: int  # bumped by every reset or rebuild
     pair: list[str]  # the representation view's axes
     at_record: bool  # the network is the one the last history record measured
+    extras: tuple[Extra, ...] = ()  # what the tab's optional views add (app/page_views.py)
 
     @cached_property
     def snapshot(self) -> Snapshot:
@@ -99,6 +101,9 @@ def build_frame(moment: Moment, page: PageState, compress: bool) -> bytes:
     if plane:
         output = arrays[0]
         arrays.append(content.representation_output(trainer, output, pair, OUTPUT_RESOLUTION))
+    for extra in moment.extras:
+        header.update(extra.header)
+        arrays += extra.arrays
     page.run, page.history, page.data_version = (
         moment.run,
         len(trainer.history),

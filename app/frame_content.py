@@ -90,6 +90,14 @@ def representation_header(pair: Sequence[str], plane: bool) -> dict[str, Any]:
     }
 
 
+def default_pair(features: Sequence[str]) -> list[str]:
+    """The representation view's axes until a tab picks some: r and θ when both are
+    inputs, else the first two inputs (x1, x2 for a single input)."""
+    if {"r", "theta"} <= set(features):
+        return ["r", "theta"]
+    return list(features[:2]) if len(features) > 1 else ["x1", "x2"]
+
+
 def has_plane(features: Sequence[str], pair: Sequence[str]) -> bool:
     """The output is a function of the pair alone when the inputs are exactly the pair."""
     return sorted(features) == sorted(pair)

@@ -10,7 +10,11 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app.assets import PREFIX, Assets
 from app.fragments import Fragments
-from app.routes import pages, ws
+from app.lessons import Lesson, lessons_in
+from app.rooms.backends import make_backend
+from app.rooms.guard import JoinGuard
+from app.rooms.views import RoomViews
+from app.routes import pages, rooms, ws
 from app.settings import Settings
 from engine.fast import warm_up
 
@@ -22,14 +26,24 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The playground app; ``uvicorn --factory app.main:create_app`` serves it."""
+def create_app(
+    settings: Settings | None = None, lessons: dict[str, Lesson] | None = None
+) -> FastAPI:
+    """The playground app; ``uvicorn --factory app.main:create_app`` serves it.
+
+    ``lessons``: already loaded from ``settings.lessons`` (the CLI checks them
+    first, to report a mistake without a traceback); else loaded here.
+    """
     settings = settings or Settings.from_env()
     app = FastAPI(title="nn-playground", docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.state.fragments = Fragments(app.state.templates.env)
+    app.state.lessons = lessons if lessons is not None else lessons_in(settings.lessons)
     app.state.sessions = set()  # this process's live sessions, for the cap
+    app.state.rooms = make_backend(settings)
+    app.state.join_guard = JoinGuard(settings.join_misses_per_minute)
+    app.state.room_views = RoomViews(app.state.templates.env)
     assets = Assets(settings.static_dir)
     app.state.templates.env.globals.update(asset=assets.url, import_map=assets.import_map)
     app.add_route(PREFIX + "{path:path}", assets.respond, include_in_schema=False)
@@ -37,4 +51,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware)
     app.include_router(pages.router)
     app.include_router(ws.router)
+    app.include_router(rooms.router)
     return app

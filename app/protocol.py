@@ -107,17 +107,58 @@ class SetBias(Control):
 
 class View(Control):
     type: Literal["view"]
-    pair: Annotated[list[str], BeforeValidator(_comma_list)]
+    # None: the server's default pair for the inputs (app/page_views.py, PageViews.pair).
+    pair: Annotated[list[str] | None, BeforeValidator(_comma_list)]
 
     @field_validator("pair")
     @classmethod
-    def _two_features(cls, pair: list[str]) -> list[str]:
+    def _two_features(cls, pair: list[str] | None) -> list[str] | None:
+        if pair is None:
+            return None
         unknown = [name for name in pair if name not in FEATURES]
         if unknown:
             raise ValueError(f"unknown feature; choose from {', '.join(FEATURES)}")
         if len(pair) != 2:
             raise ValueError("needs two feature names")
         return pair
+
+
+class Open(Control):
+    """Open a step of one of the server's lessons: a fresh experiment from its config."""
+
+    type: Literal["open"]
+    lesson: str = Field(max_length=100)
+    step: int = Field(ge=1)  # counted from 1, as the lesson's menu shows it
+
+
+class Stepper(Control):
+    """Step-through mode: show the next stage of the mini-batch, or leave the mode."""
+
+    type: Literal["stepper"]
+    action: Literal["next", "exit"] = "next"
+
+
+class HiddenView(Control):
+    """The hidden-space view: a hidden layer (None: off) and how to project it."""
+
+    type: Literal["hidden_view"]
+    layer: Annotated[int | None, Field(ge=0)] = None
+    projection: Literal["pca", "neurons"] = "pca"
+    neurons: Annotated[list[Index], BeforeValidator(_comma_list)] = [0, 1]
+
+    @field_validator("neurons", mode="after")
+    @classmethod
+    def _two_neurons(cls, neurons: list[int]) -> list[int]:
+        if len(neurons) != 2 or neurons[0] == neurons[1]:
+            raise ValueError("needs two different neuron indices")
+        return neurons
+
+
+class ShowBatch(Control):
+    """Highlight each frame's last mini-batch on the data plot."""
+
+    type: Literal["show_batch"]
+    on: bool
 
 
 class Config(Control):
@@ -133,7 +174,21 @@ class Config(Control):
 
 
 Message = Annotated[
-    Config | Play | Pause | Step | Reset | Regenerate | Speed | Ack | SetWeight | SetBias | View,
+    Config
+    | Play
+    | Pause
+    | Step
+    | Reset
+    | Regenerate
+    | Speed
+    | Ack
+    | SetWeight
+    | SetBias
+    | View
+    | Open
+    | Stepper
+    | HiddenView
+    | ShowBatch,
     Field(discriminator="type"),
 ]
 _MESSAGE = TypeAdapter(Message)

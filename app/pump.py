@@ -26,13 +26,15 @@ Goal = Callable[[], int]  # how many mini-batches are left to train
 
 
 class Pump:
-    """One stream's schedule and training; ``build()`` makes the frame it sends."""
+    """One stream's schedule and training; ``build()`` makes the frame it sends, and
+    ``prepare()`` puts what messages changed in force before work and before a frame."""
 
     def __init__(
         self,
         trainer: Trainer,
         build: Callable[[], bytes],
         send: Send,
+        prepare: Callable[[], Awaitable[None]],
         stopped: Callable[[], Awaitable[None]],
         *,
         max_fps: float = 20.0,
@@ -40,7 +42,8 @@ class Pump:
         clock: Clock | None = None,
     ) -> None:
         self.trainer = trainer
-        self._build, self._send, self._stopped = build, send, stopped
+        self._build, self._send = build, send
+        self._prepare, self._stopped = prepare, stopped  # before work; when training stops
         self._interval = 1.0 / max_fps
         self._turns = turns or Turns()  # the process's, shared by its sessions
         self._clock = clock or SystemClock()
@@ -91,7 +94,9 @@ class Pump:
         while True:
             await self._frame_due()
             await self._turns.take(answer=self._answering())
+            await self._prepare()
             await self._train()
+            await self._prepare()  # what messages changed while it trained
             await self._after_training()
             self.frame_number += 1
             frame = self._build()

@@ -1,27 +1,26 @@
 """One tab's session: its Trainer, and what the tab's messages do to it.
 
-The websocket route feeds ``handle()`` parsed control messages; each changes
-the trainer or the play state and tells the pump (app/pump.py), which trains
-and sends the frames that ``build_frame`` (app/frame_builder.py) makes for
-this tab's page. Errors go beside the control they concern, the banner says
-why training stopped by itself.
+The websocket route feeds ``handle()`` parsed control messages; each changes the
+trainer or the play state and tells the pump (app/pump.py), which trains and sends
+the frames app/frame_builder.py makes for this tab's page (errors: app/notices.py).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
 
-from app.clock import Clock
-from app.error_slots import GENERAL, place
+from app import protocol
+from app.error_slots import GENERAL
 from app.fragments import Fragments, notice
 from app.frame_builder import Moment, PageState, build_frame
-from app.protocol import Ack, Config, Message, Regenerate, SetBias, SetWeight, Speed, Step, View
+from app.lessons import Lesson, find_step
+from app.notices import Notices
+from app.page_views import PageViews
 from app.pump import Pump, Send
-from app.turns import Turns
-from engine.config import ExperimentConfig
+from engine.config import MAX_SEED, ExperimentConfig
 from engine.errors import InputError
 from engine.trainer import READY, Trainer
 from engine.weights import set_bias, set_weight
-
-MAX_SEED = 2**32 - 1
 
 
 class Session:
@@ -33,120 +32,118 @@ class Session:
         fragments: Fragments,
         send: Send,
         *,
-        max_fps: float = 20.0,
-        turns: Turns | None = None,
         compress: bool = True,
-        clock: Clock | None = None,
+        lessons: Mapping[str, Lesson] = MappingProxyType({}),
+        trainer: Trainer | None = None,
+        **pacing: Any,  # the pump's max_fps, turns and clock (app/pump.py)
     ) -> None:
-        self.trainer = Trainer.from_config(config)
+        # A room's leader keeps its trainer across the lecturer's reconnects, and a
+        # student's fork starts from a copy of it: both hand one in.
+        self.trainer = trainer or Trainer.from_config(config)
+        self.lessons = lessons  # the steps ``open`` may start (the app's, app/main.py)
         self.fragments = fragments
-        self._send = send
+        self.notices = Notices(fragments, send)
         self._compress = compress
         self.page = PageState()  # what this tab's page has been sent
-        self.pump = Pump(
-            self.trainer,
-            self._frame,
-            send,
-            self._stopped,
-            max_fps=max_fps,
-            turns=turns,
-            clock=clock,
-        )
-        self._chosen_pair: list[str] | None = None
-        self._shown_errors: set[str] = set()
-        self._banner_shown = False
-
-    @property
-    def pair(self) -> list[str]:
-        """The representation view's axes: the tab's choice, else r and θ when both are
-        inputs, else the first two inputs (x1, x2 for a single input)."""
-        features = self.trainer.config.features
-        if self._chosen_pair:
-            return self._chosen_pair
-        if {"r", "theta"} <= set(features):
-            return ["r", "theta"]
-        return features[:2] if len(features) > 1 else ["x1", "x2"]
+        self.pump = Pump(self.trainer, self._frame, send, self._prepare, self._stopped, **pacing)
+        self._pending: dict[str, Any] = {}  # config changes accepted, not yet in force
+        # Called with every moment this session draws: a room streams it to followers.
+        self.watchers: list[Callable[[Moment], None]] = []
+        self.views = PageViews(self)  # step-through, hidden space, batch highlight
 
     # Control messages
 
-    async def handle(self, message: Message) -> None:
+    async def handle(self, message: protocol.Message) -> None:
         """Apply one message; a bad one gets an error fragment and changes nothing."""
         try:
-            getattr(self, f"_on_{message.type}")(message)
+            handler = getattr(self, f"_on_{message.type}", None)
+            (handler or getattr(self.views, f"_on_{message.type}"))(message)
         except InputError as exc:
             await self.report(exc)
             return
         except ValueError as exc:  # the engine refusing something the models let through
             await self.report(InputError(GENERAL, str(exc)))
             return
+        self.views.after(message)
         self.pump.wake()
-        if isinstance(message, Ack):
+        if isinstance(message, protocol.Ack):
             return
         # A valid message clears its own error slot; a valid config, every config
         # slot (the frame brings the controls back in line with the config).
         stale = {GENERAL, message.slot}
-        if isinstance(message, Config):
+        if isinstance(message, protocol.Config):
             stale |= set(ExperimentConfig.model_fields)
-        for key in sorted(stale & self._shown_errors):
-            self._shown_errors.discard(key)
-            await self._send(self.fragments.error(key))
-        if self._banner_shown and self.trainer.state == READY:
+        await self.notices.clear(stale)
+        if self.notices.banner_shown and self.trainer.state == READY:
             await self.send_banner()
 
+    def is_valid_ack(self, message: protocol.Message | InputError | None) -> bool:
+        """An ack for a frame that was sent: one lost would stall the tab."""
+        return isinstance(message, protocol.Ack) and message.frame <= self.pump.frame_number
+
     async def report(self, error: InputError) -> None:
-        """Show an error beside the control it concerns, or in the general slot."""
-        key, message = place(error)
-        self._shown_errors.add(key)
-        await self._send(self.fragments.error(key, message))
+        await self.notices.report(error)
 
     async def send_banner(self, level: str = "info", text: str = "") -> None:
-        """Show the page-wide banner; no text hides it."""
-        self._banner_shown = bool(text)
-        await self._send(self.fragments.banner(level, text))
+        await self.notices.banner(level, text)
 
-    # One handler per message type, named ``_on_<type>`` (tests/app check every type has one).
+    # One handler per message type, named ``_on_<type>``, here or for the optional
+    # views in PageViews (tests/app check every type has one).
 
-    def _on_config(self, message: Config) -> None:
-        if self.trainer.configure(message.changes):
-            self.pump.restart()
+    def _on_config(self, message: protocol.Config) -> None:
+        # Checked now, so an error shows at once; applied when the pump next works,
+        # so configs that queue up meanwhile cost one rebuild, the last one winning.
+        changes = {**self._pending, **message.changes}
+        self.trainer.config.updated(changes)
+        self._pending = changes
         self.pump.owe()
 
-    def _on_play(self, _: Message) -> None:
+    def apply_config(self) -> None:
+        """Put the accepted config changes in force (the pump calls it before it trains
+        and before it builds a frame; messages that depend on the config, first)."""
+        changes, self._pending = self._pending, {}
+        if changes and self.trainer.configure(changes):
+            self.pump.restart()
+
+    def _on_play(self, _: protocol.Message) -> None:
+        self.apply_config()
         # A diverged or early-stopped trainer cannot train; its banner says why.
         self.pump.playing = self.trainer.state == READY
         if not self.pump.playing:
-            self._banner_shown = False
+            self.notices.banner_shown = False
         self.pump.owe()
 
-    def _on_pause(self, _: Message) -> None:
+    def _on_pause(self, _: protocol.Message) -> None:
         self.pump.playing = False
         self.pump.owe()
 
-    def _on_step(self, message: Step) -> None:
+    def _on_step(self, message: protocol.Step) -> None:
+        self.apply_config()
         self.pump.step(message.unit)
 
-    def _on_reset(self, _: Message) -> None:
+    def _on_reset(self, _: protocol.Message) -> None:
         self.trainer.reset()
         self.pump.restart()
 
-    def _on_regenerate(self, _: Regenerate) -> None:
-        seed = self.trainer.config.seed
-        self.trainer.configure({"seed": seed + 1 if seed < MAX_SEED else 0})
-        self.pump.restart()
+    def _on_regenerate(self, _: protocol.Regenerate) -> None:
+        seed = self.trainer.config.updated(self._pending).seed
+        self._pending = {**self._pending, "seed": seed + 1 if seed < MAX_SEED else 0}
+        self.pump.owe()
 
-    def _on_speed(self, message: Speed) -> None:
+    def _on_speed(self, message: protocol.Speed) -> None:
         self.pump.epochs_per_frame = message.epochs_per_frame
 
-    def _on_ack(self, message: Ack) -> None:
+    def _on_ack(self, message: protocol.Ack) -> None:
         self.pump.ack(message.frame)
 
-    def _on_set_weight(self, m: SetWeight) -> None:
+    def _on_set_weight(self, m: protocol.SetWeight) -> None:
         self._edit(set_weight, m.layer, m.source, m.target, m.value)
 
-    def _on_set_bias(self, m: SetBias) -> None:
+    def _on_set_bias(self, m: protocol.SetBias) -> None:
         self._edit(set_bias, m.layer, m.neuron, m.value)
 
     def _edit(self, setter: Callable[..., None], *args: float) -> None:
+        self.apply_config()
         try:
             setter(self.trainer.network, *args)
         except ValueError as exc:
@@ -154,9 +151,17 @@ class Session:
         self.pump.at_record = False
         self.pump.owe()
 
-    def _on_view(self, message: View) -> None:
-        self._chosen_pair = message.pair
-        self.pump.owe()
+    def _on_open(self, message: protocol.Open) -> None:
+        step = find_step(self.lessons, message.lesson, message.step)
+        self._pending = {}  # the step's config replaces any not yet in force
+        # A step is a fresh experiment: from its seed even when only live keys (or
+        # nothing) differ, which ``configure`` alone would apply to the old weights.
+        if not self.trainer.configure(step.config.model_dump()):
+            self.trainer.reset()
+        self.views.chosen_pair = None  # each step is seen in its own default view
+        self.pump.epochs_per_frame = step.speed
+        self.pump.playing = step.play
+        self.pump.restart()
 
     # What the pump calls back
 
@@ -167,11 +172,23 @@ class Session:
             pump.frame_number,
             pump.playing,
             pump.run_number,
-            self.pair,
+            self.views.pair(self.trainer),
             pump.at_record,
+            self.views.extras(self.trainer),
         )
-        return build_frame(moment, self.page, self._compress)
+        frame = build_frame(moment, self.page, self._compress)
+        for watch in self.watchers:
+            watch(moment)
+        return frame
+
+    async def _prepare(self) -> None:
+        try:
+            self.apply_config()
+        except InputError as exc:  # what only the trainer checks (a custom dataset's size)
+            await self.report(exc)
+        if self.notices.banner_shown and self.trainer.state == READY:  # a rebuild: training again
+            await self.send_banner()
 
     async def _stopped(self) -> None:
-        if not self._banner_shown:
+        if not self.notices.banner_shown:
             await self.send_banner(*notice(self.trainer))

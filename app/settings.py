@@ -18,7 +18,7 @@ def page_dir(name: str) -> Path:
     return beside if beside.is_dir() else Path(sys.prefix) / "share" / "nn-playground" / name
 
 
-TEMPLATES_DIR, STATIC_DIR = page_dir("templates"), page_dir("static")
+TEMPLATES_DIR, STATIC_DIR, LESSONS_DIR = map(page_dir, ("templates", "static", "lessons"))
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -39,6 +39,16 @@ class Settings:
     max_frames_per_second: float = option(20.0, "frames per tab per second, at most")
     # The arrays section shrinks about 2.5x.
     compress_frames: bool = option(True, "zlib-compress the maps in each frame")
+    # Checked whole at startup (app.lessons.load_lessons): a mistake stops the server.
+    lessons: Path = option(LESSONS_DIR, "folder of lesson files (*.toml) to serve")  # noqa: RUF009 (a Path is immutable)
+    # Rooms (app/rooms): a lecturer's class, followed live by students.
+    room_backend: str = "memory"  # app/rooms/backends.py; NNP_ROOM_BACKEND, not a flag
+    max_rooms: int = option(50, "rooms per process; over it Start a class is refused")
+    max_followers: int = option(300, "students per room; over it a join is refused")
+    room_idle_timeout: float = option(14400.0, "seconds without activity before a room expires")
+    # Misses only (unknown codes): a class behind one school NAT joins freely.
+    join_misses_per_minute: int = option(10, "wrong room codes per client address per minute")
+    room_status_seconds: float = option(1.0, "seconds between class-view updates")
     templates_dir: Path = TEMPLATES_DIR
     static_dir: Path = STATIC_DIR
 

@@ -65,6 +65,14 @@ class TimedConnection(ClientConnection):
         super().data_received(data)
 
 
+def frame_header(message: bytes) -> dict:
+    """A frame's JSON header (docs/protocol.md: flags, header length, then the body,
+    compressed when flag 1 is set; only the header's bytes are inflated)."""
+    flags, length = message[5], int.from_bytes(message[6:10], "little")
+    body = zlib.decompressobj().decompress(message[10:], length) if flags & 1 else message[10:]
+    return json.loads(body[:length])
+
+
 async def tab(url: str, window: tuple[float, float], change_every: float) -> ClientStats:
     """One tab: play, ack each frame, change the learning rate every few seconds."""
     stats = ClientStats()
@@ -100,14 +108,7 @@ async def tab(url: str, window: tuple[float, float], change_every: float) -> Cli
                 if isinstance(message, str):  # an error fragment; an empty one clears it
                     stats.errors += not message.endswith('hx-swap-oob="true"></span>')
                     continue
-                # docs/protocol.md: flags, header length, then the (compressed) body.
-                flags, length = message[5], int.from_bytes(message[6:10], "little")
-                body = (
-                    zlib.decompressobj().decompress(message[10:], length)
-                    if flags & 1
-                    else message[10:]
-                )
-                header = json.loads(body[:length])
+                header = frame_header(message)
                 await ws.send(f'{{"type":"ack","frame":{header["frame"]}}}')
                 if measuring:
                     stats.frames += 1

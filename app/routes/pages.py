@@ -2,6 +2,7 @@
 
 import base64
 import re
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -10,8 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from app.error_slots import place
-from app.presets import PRESETS
-from app.url_state import config_to_query, query_to_changes
+from app.lessons import Lesson
+from app.page_query import Opened, read_query
+from app.url_state import config_to_query
 from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.config import ExperimentConfig
 from engine.datasets import AXIS_LABELS, DATASETS
@@ -28,6 +30,8 @@ router = APIRouter()
 # TensorFlow Playground's menus, so its users find the same choices.
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
 REGULARIZATION_RATES = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+# Early stopping's patience in epochs; the menu's blank choice is "off" (None).
+PATIENCES = (10, 20, 50)
 # Epochs per frame; fractions are slow motion (that share of an epoch per frame).
 SPEEDS = (0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100)
 # The page's +/- buttons stop where the reference does; a URL may ask for more.
@@ -44,15 +48,13 @@ THUMBNAIL_SEED = 0
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
-    """The playground, its controls set from the URL's config."""
-    error = None
-    try:
-        config = ExperimentConfig.parse(query_to_changes(request.query_params))
-    except InputError as exc:
-        config, error = ExperimentConfig(), exc
+    """The playground, its controls set from the URL's config (and lesson step)."""
+    lessons: dict[str, Lesson] = request.app.state.lessons
+    query = read_query(request.query_params, lessons)
+    context = page_context(query.config, query.error, lessons, query.opened)
     # Always asked again: the page names this release's hashed asset URLs.
     return request.app.state.templates.TemplateResponse(
-        request, "index.html", page_context(config, error), headers={"Cache-Control": "no-cache"}
+        request, "index.html", context, headers={"Cache-Control": "no-cache"}
     )
 
 
@@ -62,8 +64,13 @@ def healthz() -> str:
     return "ok"
 
 
-def page_context(config: ExperimentConfig, error: InputError | None) -> dict[str, Any]:
-    """Everything index.html needs: the config, the menus' choices, thumbnails, presets."""
+def page_context(
+    config: ExperimentConfig,
+    error: InputError | None,
+    lessons: Mapping[str, Lesson],
+    opened: Opened | None = None,
+) -> dict[str, Any]:
+    """Everything index.html needs: the config, the menus' choices, thumbnails, lessons."""
     return {
         "config": config,
         "errors": _error_slots(error),
@@ -78,6 +85,7 @@ def page_context(config: ExperimentConfig, error: InputError | None) -> dict[str
             "regularization": list(REGULARIZERS),
             "learning_rate": _with_current(LEARNING_RATES, config.learning_rate),
             "regularization_rate": _with_current(REGULARIZATION_RATES, config.regularization_rate),
+            "early_stopping": _with_current(PATIENCES, config.early_stopping),
             "speed": SPEEDS,
         },
         "datasets": list(DATASETS.values()),
@@ -85,8 +93,7 @@ def page_context(config: ExperimentConfig, error: InputError | None) -> dict[str
             group: [f for f in FEATURES.values() if f.group == group]
             for group in ("cartesian", "polar")
         },
-        "presets": list(PRESETS.values()),
-        "preset_messages": {name: preset_message(name) for name in PRESETS},
+        "lessons": list(lessons.values()),
         "page_data": {
             "defaults": ExperimentConfig().model_dump(),
             "initial": config.model_dump(),
@@ -96,6 +103,8 @@ def page_context(config: ExperimentConfig, error: InputError | None) -> dict[str
             "axes": {name: [axis(x), axis(y)] for name, (x, y) in AXIS_LABELS.items()},
             "feature_labels": {f.name: f.label for f in FEATURES.values()},
             "thumbnails": thumbnails(),
+            "lessons": {name: lesson_data(lesson) for name, lesson in lessons.items()},
+            "lesson": {"name": opened.lesson, "step": opened.number} if opened else None,
         },
     }
 
@@ -108,9 +117,23 @@ def _error_slots(error: InputError | None) -> dict[str, str]:
     return {slot: message}
 
 
-def preset_message(name: str) -> dict[str, Any]:
-    """The ``config`` message a preset's button sends: every key, defaults filled in."""
-    return {"type": "config", **PRESETS[name].config.model_dump()}
+def lesson_data(lesson: Lesson) -> dict[str, Any]:
+    """What the page's lesson card and controls need of a lesson (static/js/lessons.js)."""
+    return {
+        "title": lesson.title,
+        "steps": [
+            {
+                "title": step.title,
+                "say": step.say,
+                "ask": step.ask,
+                "hide": step.hide,
+                "lock": step.lock,
+                "speed": step.speed,
+                "config": step.config.model_dump(),
+            }
+            for step in lesson.steps
+        ],
+    }
 
 
 def axis(label: str) -> dict[str, Any]:
@@ -122,9 +145,10 @@ def axis(label: str) -> dict[str, Any]:
     return {"title": match["title"], "units": [float(match["lo"]), float(match["hi"])]}
 
 
-def _with_current(menu: tuple[float, ...], current: float) -> list[float]:
-    """The menu, plus the current value when a URL chose one off the list."""
-    return sorted({*menu, current})
+def _with_current(menu: tuple[float, ...], current: float | None) -> list[float]:
+    """The menu, plus the current value when a URL chose one off the list (None is
+    the menu's blank choice, not a value of the list)."""
+    return sorted({*menu, *([] if current is None else [current])})
 
 
 @cache

@@ -2,25 +2,28 @@
 
 Text messages in are control messages (app/protocol.py); out go binary frames
 and HTML fragments. This file enforces the server's limits (sessions per
-process, message size and rate, idle time) and makes sure a closed tab
+process, message size and rate, floods, idle time) and makes sure a closed tab
 leaves no task behind.
 """
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.datastructures import State
 from starlette.websockets import WebSocketState
 
 from app.error_slots import GENERAL
-from app.protocol import Ack, Message, parse_message
-from app.rate_limit import RateLimit
+from app.lessons import Lesson
+from app.page_query import read_query
+from app.protocol import Message, parse_message
+from app.pump import Send
+from app.rate_limit import Flood, MessageBudget
 from app.session import Session
 from app.settings import Settings
 from app.turns import Turns
-from app.url_state import query_to_changes
 from engine.config import ExperimentConfig
 from engine.errors import InputError
 
@@ -29,6 +32,12 @@ log = logging.getLogger(__name__)
 
 FULL_CLOSE = 1013  # "try again later"
 SERVER_FULL = "The server is full: every training slot is in use. Try again in a few minutes."
+MAX_ACK_CHARS = 64  # the page's acks, {"type":"ack","frame":N}, are about 30
+FLOOD_CLOSE = 1008  # "policy violation"
+FLOODED = (
+    "This tab sent more messages than the server accepts ({rate:g} a second) for too long, "
+    "and has been disconnected. Reload the page to continue."
+)
 IDLE = "This tab was idle for {minutes:g} minutes and has been disconnected. Reload to continue."
 # How a closed socket shows up when we read or write it.
 GONE = (WebSocketDisconnect, OSError)
@@ -44,28 +53,9 @@ async def training_stream(websocket: WebSocket) -> None:
         await websocket.send_text(state.fragments.banner("error", SERVER_FULL))
         await websocket.close(code=FULL_CLOSE, reason="server full")
         return
-    lock = asyncio.Lock()
-
-    async def send(data: str | bytes) -> None:
-        async with lock:
-            if websocket.application_state != WebSocketState.CONNECTED:
-                raise WebSocketDisconnect(1000)  # we closed it (idle, error): stop sending
-            try:
-                if isinstance(data, bytes):
-                    await websocket.send_bytes(data)
-                else:
-                    await websocket.send_text(data)
-            except RuntimeError as exc:
-                # The server closed the socket itself (a protocol error, such as text
-                # that is not UTF-8) before the app read the disconnect: the tab is gone.
-                raise WebSocketDisconnect(1006) from exc
-
-    config, error = initial_config(websocket.query_params)
-    options = {
-        "max_fps": settings.max_frames_per_second,
-        "turns": turns(state),
-        "compress": settings.compress_frames,
-    }
+    send = sender(websocket)
+    config, error = initial_config(websocket.query_params, state.lessons)
+    options = session_options(state)
     try:
         session = Session(config, state.fragments, send, **options)
     except InputError as exc:  # valid on its own, yet no trainer can be built from it
@@ -86,6 +76,38 @@ async def training_stream(websocket: WebSocket) -> None:
         state.sessions.discard(session)
 
 
+def sender(websocket: WebSocket) -> Send:
+    """Writes to the socket one message at a time, raising GONE once it is closed."""
+    lock = asyncio.Lock()
+
+    async def send(data: str | bytes) -> None:
+        async with lock:
+            if websocket.application_state != WebSocketState.CONNECTED:
+                raise WebSocketDisconnect(1000)  # we closed it (idle, error): stop sending
+            try:
+                if isinstance(data, bytes):
+                    await websocket.send_bytes(data)
+                else:
+                    await websocket.send_text(data)
+            except RuntimeError as exc:
+                # The server closed the socket itself (a protocol error, such as text
+                # that is not UTF-8) before the app read the disconnect: the tab is gone.
+                raise WebSocketDisconnect(1006) from exc
+
+    return send
+
+
+def session_options(state: State) -> dict[str, Any]:
+    """What every session of this app is made with, besides its config and socket."""
+    settings: Settings = state.settings
+    return {
+        "max_fps": settings.max_frames_per_second,
+        "turns": turns(state),
+        "compress": settings.compress_frames,
+        "lessons": state.lessons,
+    }
+
+
 def turns(state: State) -> Turns:
     """The process's turns to build a frame, shared by its sessions (made with the first)."""
     if getattr(state, "turns", None) is None:
@@ -103,17 +125,33 @@ def _pump_ended(task: asyncio.Task[None], websocket: WebSocket) -> None:
     closing.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
-def initial_config(query: Mapping[str, str]) -> tuple[ExperimentConfig, InputError | None]:
-    """The config in the websocket's query string, or the defaults and what was wrong."""
-    try:
-        return ExperimentConfig.parse(query_to_changes(query)), None
-    except InputError as exc:
-        return ExperimentConfig(), exc
+def initial_config(
+    query: Mapping[str, str], lessons: Mapping[str, Lesson]
+) -> tuple[ExperimentConfig, InputError | None]:
+    """The config the websocket's query (the page's) asks for, or the defaults and
+    what was wrong; in a lesson, the step's config and the changes made to it."""
+    asked = read_query(query, lessons)
+    return asked.config, asked.error
 
 
-async def receive(websocket: WebSocket, session: Session, settings: Settings) -> None:
-    """Read control messages until the tab goes away or idles out."""
-    limit = RateLimit(settings.max_messages_per_second)
+class Handler(Protocol):
+    """What the messages a socket reads go to: a ``Session``, or a room's link."""
+
+    async def handle(self, message: Any) -> None: ...
+    async def report(self, error: InputError) -> None: ...
+    async def send_banner(self, level: str = "info", text: str = "") -> None: ...
+    def is_valid_ack(self, message: Any) -> bool: ...
+
+
+async def receive(
+    websocket: WebSocket,
+    session: Handler,
+    settings: Settings,
+    parse: Callable[[str], Any] = parse_message,
+) -> None:
+    """Read control messages until the tab goes away, idles out or floods; ``parse``
+    turns text into a message (a room's socket also knows the room's messages)."""
+    budget = MessageBudget(settings.max_messages_per_second, 2 * settings.max_frames_per_second)
     while True:
         try:
             async with asyncio.timeout(settings.idle_timeout):
@@ -125,21 +163,52 @@ async def receive(websocket: WebSocket, session: Session, settings: Settings) ->
             return
         if event["type"] == "websocket.disconnect":
             return
-        message: Message | InputError
-        try:
-            message = parse_message(_text(event, settings.max_message_bytes))
-        except InputError as exc:
-            message = exc
-        # Acks are never dropped: a lost ack would stall the tab for good.
-        if not isinstance(message, Ack) and not limit.allow():
-            if not limit.warned:
-                limit.warned = True
+        # One message per pass of the event loop: queued messages are read without
+        # waiting, and a tab that floods must not keep the other tabs from running.
+        await asyncio.sleep(0)
+        message = _read(event, budget, settings.max_message_bytes, parse)
+        valid_ack = session.is_valid_ack(message)
+        if message is None or not budget.allow(valid_ack):
+            flood = budget.overflow()
+            if flood is Flood.SUSTAINED:
+                await session.send_banner(
+                    "error", FLOODED.format(rate=settings.max_messages_per_second)
+                )
+                await websocket.close(code=FLOOD_CLOSE, reason="too many messages")
+                return
+            if flood is Flood.STARTED:
                 await session.report(InputError(GENERAL, "too many messages; some were ignored"))
-            continue
+            # A valid ack past its allowance is part of the flood, and still goes
+            # through: a lost one would stall the tab for good.
+            if not valid_ack:
+                continue
         if isinstance(message, InputError):
             await session.report(message)
         else:
             await session.handle(message)
+
+
+def _read(
+    event: Mapping[str, object],
+    budget: MessageBudget,
+    max_bytes: int,
+    parse: Callable[[str], Any] = parse_message,
+) -> Message | InputError | None:
+    """The event's message, or what is wrong with it; None: dropped unread, over the
+    reading budget."""
+    if not (budget.admit() or _maybe_ack(event)):
+        return None
+    try:
+        return parse(_text(event, max_bytes))
+    except InputError as exc:
+        return exc
+
+
+def _maybe_ack(event: Mapping[str, object]) -> bool:
+    """Whether the event could be an ack, which is read even past the reading budget
+    (a lost ack would stall the tab); an ack is short, so reading it costs little."""
+    text = event.get("text")
+    return isinstance(text, str) and len(text) <= MAX_ACK_CHARS and '"ack"' in text
 
 
 def _text(event: Mapping[str, object], max_bytes: int) -> str:

@@ -20,7 +20,11 @@ a Network, its config and its optimizer).
 What differs from NumPy: hidden computations are float32 (agreement to
 ~1e-5 relative, not bit for bit), maps come back as float32, and a network
 whose values overflow float32 (|x| > 3e38) is reported as diverged earlier
-than float64 would.
+than float64 would. A saturated tanh, sigmoid or GELU unit is the exception
+to the relative agreement: its slope is off by up to 6e-7 absolute (the
+float32 tanh in activations.py), so once the slope falls below ~0.06 the
+gradients of the weights into the unit agree to ~6e-7 times the gradient
+that reaches it, not to 1e-5 relative.
 
 Compiling takes seconds (the disk cache makes it once per install), so a
 server calls ``warm_up()`` in a thread at startup; trainers bound while it

@@ -126,6 +126,11 @@ export class Controls {
     }
   }
 
+  /** The speed menu (the tab's own, not the config's): a lesson step sets it. */
+  syncSpeed(epochsPerFrame) {
+    setSelect(document.getElementById("speed"), epochsPerFrame);
+  }
+
   /** The representation view's selects, from the frame header. */
   syncPair(pair) {
     setSelect(document.getElementById("pair-x"), pair[0]);

@@ -1,5 +1,6 @@
 // Keyboard shortcuts (shown in the page's hint): space play/pause, s or →
-// step (shift: one epoch), r reset. They press the same buttons a mouse does.
+// step (shift: one epoch), r reset, [ and ] the previous and next lesson step.
+// They press the same buttons a mouse does, and not those a lesson locked or hid.
 
 const TYPING = new Set(["INPUT", "SELECT", "TEXTAREA"]);
 
@@ -10,6 +11,9 @@ const SHORTCUTS = {
   S: () => "step",
   ArrowRight: () => "step",
   r: () => "reset",
+  "[": () => "lesson-previous",
+  "]": () => "lesson-next",
+  n: () => "stepper-next",
 };
 
 /** root: the page, whose controls hand the keys back to the shortcuts once used. */
@@ -29,6 +33,8 @@ export function setUpKeyboard(root) {
     event.preventDefault();
     if (event.repeat) return;
     const button = document.getElementById(SHORTCUTS[event.key]());
+    // A script's click reaches even an inert or disabled button: check first.
+    if (button.disabled || button.closest("[inert], [hidden]")) return;
     button.dispatchEvent(new MouseEvent("click", { bubbles: true, shiftKey: event.shiftKey }));
   });
   // A focused button activates on space's keyup; the shortcut already acted.

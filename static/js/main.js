@@ -3,12 +3,17 @@
 // The server trains; the page draws what each frame says.
 
 import { OutputChart, RepresentationChart } from "./charts.js";
+import { BatchView } from "./batch_view.js";
 import { Controls } from "./controls.js";
+import { HiddenSpace } from "./hidden_space.js";
 import { setUpKeyboard } from "./keyboard.js";
+import { Lessons } from "./lessons.js";
 import { LossChart } from "./loss_chart.js";
 import { NetworkView } from "./network_view.js";
-import { setUpPresets } from "./presets.js";
+import { Predict } from "./predict.js";
+import { SideTabs } from "./side_tabs.js";
 import { Socket } from "./socket.js";
+import { Stepper } from "./stepper.js";
 import { Thumbnails } from "./thumbnails.js";
 import { WeightEditor } from "./weight_editor.js";
 import { setUpCopyLink, writeUrl } from "./url_state.js";
@@ -48,6 +53,14 @@ const network = new NetworkView($("diagram"), {
   edit: (target) => editor.open(target),
 });
 
+const sideTabs = new SideTabs($("side-tabs"));
+const stepper = new Stepper($("stepper"), { outputChart, network });
+
+const send = (message) => socket.send(message);
+const hiddenSpace = new HiddenSpace($("hidden-space"), send);
+const batchView = new BatchView($("show-batch"), outputChart, send);
+const predict = new Predict($("predict-panel"), $("output-chart"));
+
 const socket = new Socket(root, {
   frame: draw,
   open: () => {
@@ -57,39 +70,39 @@ const socket = new Socket(root, {
     // Speed is the tab's, not the config's: a new session starts at 1×.
     const speed = $("speed").value;
     if (Number(speed) !== 1) socket.send({ type: "speed", epochs_per_frame: speed });
+    // So are the optional views: the new session hears them again.
+    hiddenSpace.resend();
+    if ($("show-batch").checked) batchView.resend();
   },
   close: ({ reconnecting }) => setConnection(false, reconnecting),
 });
 
 setUpKeyboard(root);
-// Once the tab picks the representation's axes the server keeps them; a preset
-// is meant to be seen in its own (r and θ for the polar circle).
-let pairChosen = false;
-for (const id of ["pair-x", "pair-y"]) {
-  $(id).addEventListener("change", () => {
-    pairChosen = true;
-  });
-}
-setUpPresets($("presets"), $("watch"), (config) => {
-  if (pairChosen) socket.send({ type: "view", pair: defaultPair(config.features) });
+const lessons = new Lessons(root, page.lessons, {
+  open: (name, number, step) => {
+    // The server sets the step's speed too; the menu shows it.
+    controls.syncSpeed(step.speed);
+    socket.send({ type: "open", lesson: name, step: number });
+  },
+  left: () => writeUrl(state.config, page.defaults),
 });
+if (page.lesson) {
+  // A reload or a shared link: the URL's config is the step's (with its changes).
+  lessons.show(page.lesson.name, page.lesson.step);
+  controls.syncSpeed(lessons.step.speed);
+}
 setUpCopyLink($("copy-link"));
 $("reconnect").addEventListener("click", () => socket.reconnect());
 $("log-scale").addEventListener("change", (e) => lossChart.setLog(e.target.checked));
 $("show-test").addEventListener("change", (e) => {
   outputChart.setShowTest(e.target.checked);
   representationChart.setShowTest(e.target.checked);
+  hiddenSpace.setShowTest(e.target.checked);
 });
 $("discretize").addEventListener("change", (e) => {
   outputChart.setDiscrete(e.target.checked);
   representationChart.setDiscrete(e.target.checked);
 });
-/** The pair the server shows until a tab picks one (app/session.py, Session.pair). */
-function defaultPair(features) {
-  if (features.includes("r") && features.includes("theta")) return ["r", "theta"];
-  return features.length > 1 ? features.slice(0, 2) : ["x1", "x2"];
-}
-
 function setConnection(connected, reconnecting = false) {
   root.dataset.connected = String(connected);
   $("connection-banner").hidden = connected;
@@ -113,6 +126,8 @@ async function draw({ header, arrays }) {
   if (arrays.output && !diverged) state.output = arrays.output;
   if ((arrays.neurons || header.reset) && !diverged) state.neurons = arrays.neurons ?? null;
   network.update(header, arrays, { diverged });
+  // The diagram's layer buttons are made afresh with the layers: lock them again.
+  if (header.config) lessons.applyControls();
   const drawn = [
     header.reset ? lossChart.replace(header.history) : lossChart.append(header.history),
     showOutput(),
@@ -120,13 +135,18 @@ async function draw({ header, arrays }) {
   if (arrays.train_points) drawn.push(setPoints(arrays, header.output_range));
   if (header.representation) drawn.push(showRepresentation(header, arrays, diverged));
   await Promise.all(drawn);
+  if (header.stepper && !stepper.active) sideTabs.show("stepper");
+  await stepper.draw(header, arrays, state.output && outputMap(state.output));
+  if (!diverged) await hiddenSpace.draw(header, arrays, state.points);
+  await batchView.draw(header, state.points);
+  predict.draw(header, state.output);
   root.dataset.frame = String(header.frame);
 }
 
 function applyConfig(config) {
   state.config = config;
   controls.sync(config);
-  writeUrl(config, page.defaults);
+  writeUrl(config, lessons.step?.config ?? page.defaults, lessons.params);
   const [x, y] = page.axes[config.dataset] ?? PLANE_AXES;
   outputChart.setAxes(x.title, y.title);
   outputChart.setUnits(x.units, y.units);
@@ -181,6 +201,7 @@ function setPoints(arrays, range) {
     testLabels: arrays.test_labels?.data ?? new Float32Array(),
   };
   const p = state.points;
+  stepper.setPoints(p);
   return outputChart.setPoints(p.train, p.trainLabels, p.test, p.testLabels, range);
 }
 

@@ -142,7 +142,7 @@ export class NetworkView {
     col.className = "layer hidden-layer";
     col.dataset.layer = String(layer);
     col.innerHTML = `
-      <div class="neuron-buttons">
+      <div class="neuron-buttons" data-control="hidden">
         <button type="button" class="small-round" ws-send data-message="add-neuron"
                 data-layer="${layer}" aria-label="Add a neuron to layer ${layer + 1}">+</button>
         <button type="button" class="small-round" ws-send data-message="remove-neuron"

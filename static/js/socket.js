@@ -8,10 +8,11 @@ import { FrameDecoder } from "./frames.js";
 // Close codes after which the ws extension reconnects by itself.
 const AUTO_RECONNECT = new Set([1006, 1011, 1012, 1013]);
 
-/** The websocket URL for the page's current URL: the config travels in the query. */
-export function socketUrl(location = window.location) {
+/** The websocket URL for the page's current URL: the config travels in the query.
+ * A room's page names its own socket (data-socket-path, /r/CODE/ws). */
+export function socketUrl(location = window.location, path = "/ws") {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}/ws${location.search}`;
+  return `${scheme}//${location.host}${path}${location.search}`;
 }
 
 export class Socket {
@@ -29,7 +30,7 @@ export class Socket {
     // Every (re)connect reads the page's URL afresh, so a reconnect restores
     // the config the URL holds now, not the one the page was loaded with.
     htmx.createWebSocket = () => {
-      const socket = new WebSocket(socketUrl());
+      const socket = new WebSocket(socketUrl(window.location, root.dataset.socketPath));
       socket.binaryType = "arraybuffer";
       return socket;
     };

@@ -13,7 +13,7 @@ function encode(value) {
   return String(value);
 }
 
-/** The query string (without "?") for a config, given the defaults. */
+/** The query string (without "?") for a config, given what it is measured against. */
 export function configToQuery(config, defaults) {
   const params = [];
   for (const key of Object.keys(defaults)) {
@@ -25,9 +25,14 @@ export function configToQuery(config, defaults) {
   return params.join("&");
 }
 
-/** Put the config in the address bar without a new history entry. */
-export function writeUrl(config, defaults) {
-  const query = configToQuery(config, defaults);
+/**
+ * Put the config in the address bar without a new history entry: the keys that
+ * differ from `base` (the defaults, or the open lesson step's config), after
+ * `params` (the lesson and step, app/page_query.py).
+ */
+export function writeUrl(config, base, params = {}) {
+  const lesson = Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+  const query = [...lesson, configToQuery(config, base)].filter(Boolean).join("&");
   const url = `${window.location.pathname}${query ? `?${query}` : ""}`;
   if (url !== `${window.location.pathname}${window.location.search}`) {
     window.history.replaceState(null, "", url);

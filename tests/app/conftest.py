@@ -21,6 +21,7 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app import rate_limit
 from app.main import create_app
 from app.settings import Settings
 
@@ -98,11 +99,25 @@ class Tab:
         self.socket.send_text(json.dumps({"type": kind, **fields}))
 
     def receive(self) -> str | Frame:
-        message = self.socket.portal.call(_receive_within, self.socket, RECEIVE_SECONDS)
+        message = self._next()
         assert message["type"] == "websocket.send", message
         if message.get("bytes") is not None:
             return self.read(message["bytes"])
         return message["text"]
+
+    def until_closed(self, limit: int = MAX_TEXTS_BEFORE_FRAME) -> tuple[list[str], int]:
+        """The fragments sent until the server closes the socket, and the close code."""
+        texts = []
+        for _ in range(limit):
+            message = self._next()
+            if message["type"] == "websocket.close":
+                return texts, message["code"]
+            if message.get("text") is not None:
+                texts.append(message["text"])
+        raise AssertionError(f"not closed after {limit} messages")
+
+    def _next(self) -> dict[str, Any]:
+        return self.socket.portal.call(_receive_within, self.socket, RECEIVE_SECONDS)
 
     def frame(self, ack: bool = True) -> Frame:
         """The next frame (text fragments before it are kept in ``texts``), acked."""
@@ -210,3 +225,23 @@ def live_server(settings: Settings) -> Iterator[LiveServer]:
     server.should_exit = True
     thread.join(timeout=10)
     loop.close()
+
+
+class ManualTime:
+    """The rate limit's clock: each reading is ``step`` seconds after the last (messages
+    arrive that far apart, however fast the test sends them), and a test may jump it."""
+
+    def __init__(self, step: float = 0.02) -> None:
+        self.now, self.step = 1000.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+@pytest.fixture
+def manual_time(monkeypatch: pytest.MonkeyPatch) -> ManualTime:
+    """The rate limit's time, in the test's hands."""
+    time = ManualTime()
+    monkeypatch.setattr(rate_limit, "monotonic", time)
+    return time

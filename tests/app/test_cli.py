@@ -94,3 +94,67 @@ def test_bad_flags_and_variables_stop_with_a_message(served, monkeypatch, capsys
         cli.main(argv)
     assert stopped.value.code == 2 and says in capsys.readouterr().err
     assert served == []
+
+
+GOOD_LESSON = """title = "One step"
+about = "A lesson of one step."
+
+[[steps]]
+title = "Noisy circle"
+say = "The circle with noise."
+ask = "What do you see?"
+config = { noise = 0.3 }
+"""
+
+
+def test_lessons_flag_serves_the_lessons_of_a_folder(served, tmp_path):
+    (tmp_path / "01-only.toml").write_text(GOOD_LESSON, encoding="utf-8")
+    assert cli.main(["--lessons", str(tmp_path)]) == 0
+    ((app, _),) = served
+    assert list(app.state.lessons) == ["only"]
+    assert app.state.settings.lessons == tmp_path
+
+
+def test_lessons_variable_serves_the_lessons_of_a_folder(served, monkeypatch, tmp_path):
+    (tmp_path / "only.toml").write_text(GOOD_LESSON, encoding="utf-8")
+    monkeypatch.setenv("NNP_LESSONS", str(tmp_path))
+    assert cli.main([]) == 0
+    ((app, _),) = served
+    assert list(app.state.lessons) == ["only"]
+
+
+def test_without_the_flag_the_built_in_lessons_are_served(served):
+    assert cli.main([]) == 0
+    ((app, _),) = served
+    assert "overfitting" in app.state.lessons
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "says"),
+    [
+        (GOOD_LESSON.replace("noise = 0.3", "noise = 3"), 8, "step 1, config: noise: must be"),
+        (GOOD_LESSON.replace('ask = "What do you see?"\n', ""), 4, "step 1: ask is missing"),
+        ("title = [", 1, "TOML syntax"),
+    ],
+)
+def test_a_bad_lesson_stops_the_server_with_its_file_and_line(
+    served, capsys, tmp_path, text, line, says
+):
+    path = tmp_path / "01-bad.toml"
+    path.write_text(text, encoding="utf-8")
+    assert cli.main(["--lessons", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{path}:{line}: ") and says in err
+    assert "Traceback" not in err and served == []
+
+
+def test_the_console_script_reports_a_missing_folder_without_a_traceback(tmp_path):
+    missing = tmp_path / "nowhere"
+    result = subprocess.run(
+        [COMMAND, "--lessons", str(missing), "--get", "/healthz"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr == f"{missing}:0: no such folder of lessons\n"

@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from app import rate_limit
 from app.settings import Settings
 
 FAST = {"max_frames_per_second": 1000.0}
@@ -160,44 +159,3 @@ def test_a_message_flood_is_cut_with_one_warning_and_acks_still_count(connect, a
     assert tab.frame().header["representation"]["pair"] == ["r", "theta"]
     warnings = [text for text in tab.texts if "too many messages" in text]
     assert len(warnings) == 1 and error_slot(warnings[0])[0] == "general"
-
-
-class ManualTime:
-    """The rate limit's clock: each reading is ``step`` seconds after the last (messages
-    arrive that far apart, however fast the test sends them), and a test may jump it."""
-
-    def __init__(self, step: float = 0.02) -> None:
-        self.now, self.step = 1000.0, step
-
-    def __call__(self) -> float:
-        self.now += self.step
-        return self.now
-
-
-@pytest.fixture
-def manual_time(monkeypatch) -> ManualTime:
-    time = ManualTime()
-    monkeypatch.setattr(rate_limit, "monotonic", time)
-    return time
-
-
-def warnings_in(texts: list[str]) -> int:
-    return sum("too many messages" in text for text in texts)
-
-
-@pytest.mark.parametrize("settings", [Settings(max_messages_per_second=5, **FAST)])
-def test_a_flood_gets_one_warning_however_long_it_lasts(connect, manual_time):
-    tab = connect()
-    first = tab.frame(ack=False)
-    for _ in range(100):  # 25 to 50 a second (a reading or two each), for seconds
-        tab.send("view", pair="r,theta")
-    tab.send("ack", frame=first.header["frame"])
-    second = tab.frame(ack=False)  # every message before the ack has been read
-    assert warnings_in(tab.texts) == 1
-    manual_time.now += 2.0  # a quiet while: the bucket is full, the flood is over
-    tab.texts.clear()
-    for _ in range(10):
-        tab.send("view", pair="x1,x2")
-    tab.send("ack", frame=second.header["frame"])
-    tab.frame()
-    assert warnings_in(tab.texts) == 1  # a new flood, a new warning

@@ -2,6 +2,7 @@
 thumbnails from the engine's generators, and nothing fetched from elsewhere."""
 
 import base64
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -9,17 +10,19 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
-from app.presets import PRESETS
+from app.lessons import built_in_lessons
+from app.lessons.controls import CONTROLS
+from app.main import create_app
 from app.routes.pages import (
     THUMBNAIL_POINTS,
     THUMBNAIL_SEED,
     axis,
-    preset_message,
     thumbnails,
 )
+from app.settings import Settings
 from engine.activations import ACTIVATIONS
-from engine.config import ExperimentConfig
 from engine.datasets import DATASETS
 from engine.features import FEATURES
 from engine.optimizers import OPTIMIZERS
@@ -50,6 +53,13 @@ def page(client, query: str = "") -> Elements:
     response = client.get(f"/{query}")
     assert response.status_code == 200
     return Elements(response.text)
+
+
+def page_data(client, query: str = "") -> dict:
+    html = client.get(f"/{query}").text
+    found = re.search(r'<script type="application/json" id="page-data">(.*?)</script>', html, re.S)
+    assert found
+    return json.loads(found.group(1))
 
 
 def selected(client, query: str, name: str) -> str | None:
@@ -133,14 +143,64 @@ def test_feature_thumbnails_span_each_features_range():
     assert features["r"]["range"][0] == pytest.approx(0, abs=0.5)
 
 
-def test_every_preset_is_a_button_that_sends_its_whole_config(client):
+def test_the_lessons_menu_lists_every_step_of_every_lesson_and_free_play(client):
     elements = page(client)
-    buttons = elements.where("button", **{"class": "preset"})
-    assert [b["data-preset"] for b in buttons] == list(PRESETS)
-    for name in PRESETS:
-        message = preset_message(name)
-        assert message["type"] == "config"
-        assert set(message) - {"type"} == set(ExperimentConfig.model_fields)
+    buttons = elements.where("button", **{"class": "lesson-step"})
+    expected = [
+        (name, str(number))
+        for name, lesson in built_in_lessons().items()
+        for number in range(1, len(lesson.steps) + 1)
+    ]
+    assert [(b["data-lesson"], b["data-step"]) for b in buttons] == expected
+    (free,) = elements.where("button", data_lesson="")
+    assert free["aria-current"] == "true"
+
+
+# Config keys with no control of their own on the page (URL or message only).
+NO_CONTROL = {"n_points", "layer_activations", "seed"}
+
+
+def test_every_lesson_control_names_an_element_of_the_page(client):
+    named = {attrs["data-control"] for _, attrs in page(client).found if "data-control" in attrs}
+    assert named == set(CONTROLS) - NO_CONTROL
+
+
+def test_a_lesson_step_in_the_url_starts_from_its_config_and_adds_the_changes(client):
+    data = page_data(client, "?lesson=overfitting&step=2&learning_rate=0.01")
+    assert data["lesson"] == {"name": "overfitting", "step": 2}
+    step = built_in_lessons()["overfitting"].steps[1]
+    assert data["initial"] == {**step.config.model_dump(), "learning_rate": 0.01}
+    assert data["lessons"]["overfitting"]["steps"][1]["say"] == step.say
+    assert selected(client, "?lesson=overfitting&step=2", "learning_rate") == "0.003"
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [("?lesson=nope", "no lesson &#39;nope&#39;"), ("?lesson=overfitting&step=9", "steps 1 … 4")],
+)
+def test_an_unknown_lesson_step_in_the_url_is_shown_and_the_page_is_free_play(client, query, says):
+    response = client.get(f"/{query}&noise=0.2")
+    assert says in response.text
+    data = page_data(client, f"{query}&noise=0.2")
+    assert data["lesson"] is None and data["initial"]["noise"] == 0.2
+
+
+def test_lesson_text_is_escaped_in_the_menu_and_the_page_data(tmp_path):
+    (tmp_path / "evil.toml").write_text(
+        'title = "<script>alert(1)</script>"\nabout = "a & b"\n[[steps]]\n'
+        'title = "</script><b>x</b>"\nsay = "s"\nask = "a"\n',
+        encoding="utf-8",
+    )
+    with TestClient(create_app(Settings(lessons=tmp_path))) as client:
+        html = client.get("/").text
+    assert "<script>alert(1)" not in html and "</script><b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_early_stopping_is_a_menu_of_patiences_with_off(client):
+    assert selected(client, "", "early_stopping") == ""
+    assert selected(client, "?early_stopping=20", "early_stopping") == "20"
+    assert selected(client, "?early_stopping=35", "early_stopping") == "35"  # off the list
 
 
 def test_a_dataset_axis_label_gives_the_output_chart_its_title_and_units():
@@ -148,9 +208,9 @@ def test_a_dataset_axis_label_gives_the_output_chart_its_title_and_units():
     assert axis("income") == {"title": "income", "units": None}
 
 
-def test_the_page_shell_has_the_preset_card_and_the_diverged_notes(client):
+def test_the_page_shell_has_the_lesson_card_and_the_diverged_notes(client):
     elements = page(client)
-    assert "hidden" in elements.where("aside", id="watch")[0]  # until a preset is chosen
+    assert "hidden" in elements.where("aside", id="lesson-card")[0]  # until a step is open
     # Over the output chart, the network and the representation.
     assert len(elements.where("div", **{"class": "diverged-note"})) == 3
 

@@ -11,6 +11,7 @@ from app.protocol import (
     Ack,
     Config,
     InputError,
+    Open,
     SetWeight,
     Speed,
     Step,
@@ -41,6 +42,11 @@ def test_htmx_form_values_are_coerced_and_its_headers_ignored():
         ('{"type": "ack", "frame": "12"}', Ack(type="ack", frame=12)),
         ('{"type": "view", "pair": "r,theta"}', View(type="view", pair=["r", "theta"])),
         ('{"type": "view", "pair": ["x1", "x1^2"]}', View(type="view", pair=["x1", "x1^2"])),
+        ('{"type": "view", "pair": null}', View(type="view", pair=None)),
+        (
+            '{"type": "open", "lesson": "overfitting", "step": "2"}',
+            Open(type="open", lesson="overfitting", step=2),
+        ),
     ],
 )
 def test_each_message_type_parses(text, expected):
@@ -80,7 +86,8 @@ def test_bad_messages_raise_an_error_naming_the_slot_and_the_problem(text, key, 
 
 def test_every_message_type_is_listed_once_in_union_order():
     assert list(MESSAGES) == ["config", "play", "pause", "step", "reset", "regenerate",
-                              "speed", "ack", "set_weight", "set_bias", "view"]  # fmt: skip
+                              "speed", "ack", "set_weight", "set_bias", "view", "open",
+                              "stepper", "hidden_view", "show_batch"]  # fmt: skip
     with pytest.raises(InputError) as error:
         parse_message('{"type": "dance"}')
     assert error.value.message.endswith("expected one of " + ", ".join(MESSAGES))

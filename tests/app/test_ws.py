@@ -248,3 +248,15 @@ def test_the_representation_plane_is_drawn_when_the_inputs_are_the_pair(connect)
     assert rep["pair"] == ["r", "theta"] and rep["plane"] is True
     assert frame.raw["representation_output"].shape == (GRID, GRID)
     assert "representation_points" not in tab.roundtrip("step", unit="batch").raw
+
+
+def test_the_built_in_lessons_are_opened_by_default(tab):
+    frame = tab.roundtrip("open", lesson="overfitting", step=2)
+    assert frame.header["config"]["dropout"] == 0.3 and frame.header["config"]["n_points"] == 100
+    assert frame.header["reset"] is True and frame.header["playing"] is True
+
+
+def test_the_socket_query_of_a_lesson_page_is_the_steps_config_and_its_changes(connect):
+    header = connect("lesson=overfitting&step=2&learning_rate=0.01").frame().header
+    assert header["config"]["dropout"] == 0.3 and header["config"]["n_points"] == 100
+    assert header["config"]["learning_rate"] == 0.01

@@ -188,3 +188,12 @@ def playground(page: Page, server: Server) -> Iterator[Playground]:
     page.set_default_timeout(30_000)  # a cold server compiles its kernels on first use
     yield watched
     assert watched.console_errors == []
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """Where a test saves its screenshots: ``NNP_SCREENSHOTS`` when set (e.g. ``docs``,
+    to refresh the pictures the docs show), else a temporary folder, so a test run
+    never rewrites a tracked file."""
+    folder = os.environ.get("NNP_SCREENSHOTS")
+    return Path(folder).resolve() if folder else tmp_path

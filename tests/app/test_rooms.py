@@ -1,0 +1,215 @@
+"""Rooms over real websockets: start a class, follow it, who may drive it, limits."""
+
+import logging
+
+import numpy as np
+import pytest
+from starlette.websockets import WebSocketDisconnect
+
+from app.rooms.backends import MemoryRooms
+from app.rooms.guard import JoinGuard
+from app.rooms.keys import ALPHABET, clean_nickname, hash_key, normalise_code
+from app.settings import Settings
+from engine.trainer import Trainer
+from tests.app.conftest import FAST, Tab
+
+
+def start(client, query: str = "") -> tuple[str, str]:
+    """Start a class as the client; return its code and the lecturer's key."""
+    response = client.post("/rooms", data={"query": query}, follow_redirects=False)
+    assert response.status_code == 303
+    code = response.headers["location"].removeprefix("/r/")
+    key = response.cookies["nnp_lecturer"]
+    client.cookies.clear()  # the students below share this client: no key for them
+    return code, key
+
+
+@pytest.fixture
+def room_tabs(client):
+    opened = []
+
+    def open_tab(code: str, key: str | None = None) -> Tab:
+        headers = {"cookie": f"nnp_lecturer={key}"} if key else {}
+        session = client.websocket_connect(f"/r/{code}/ws", headers=headers)
+        opened.append(session)
+        return Tab(session.__enter__())
+
+    yield open_tab
+    for session in reversed(opened):
+        session.__exit__(None, None, None)
+
+
+def test_start_a_class_gives_a_code_a_scoped_httponly_key_a_qr_code_and_two_links(client):
+    response = client.post("/rooms", data={"query": "?dataset=spiral"}, follow_redirects=False)
+    code = response.headers["location"].removeprefix("/r/")
+    assert len(code) == 6 and set(code) <= set(ALPHABET)
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and f"Path=/r/{code}" in cookie
+    lecturer = client.get(f"/r/{code}").text
+    assert 'class="room room-lecturer"' in lecturer and f"/r/{code}/lead?key=" in lecturer
+    client.cookies.clear()
+    student = client.get(f"/r/{code}").text
+    assert 'class="room room-student"' in student and "lead?key=" not in student
+    svg = client.get(f"/r/{code}/qr.svg")
+    assert (
+        svg.headers["content-type"] == "image/svg+xml"
+        and '<svg xmlns="http://www.w3.org/2000/svg"' in svg.text
+    )
+
+
+def test_codes_are_forgiving_to_type_and_nicknames_are_one_short_line():
+    assert normalise_code(" ab c7 de ") is None  # B is not in the alphabet
+    assert normalise_code("acd 7ef") == "ACD7EF"
+    assert clean_nickname("  <b>Ada</b>\n\x00 Lovelace and a very long tail") == (
+        "<b>Ada</b> Lovelace and "
+    )
+
+
+def test_two_students_follow_the_lecturer_with_frames_encoded_once(app, client, room_tabs):
+    code, key = start(client, "?dataset=xor")
+    lecturer = room_tabs(code, key)
+    assert lecturer.frame().header["config"]["dataset"] == "xor"
+    students, firsts = [], []
+    for _ in range(2):  # each newcomer's catch-up is the leader's next frame
+        students.append(room_tabs(code))
+        lecturer.frame()
+        firsts.append(students[-1].frame())
+    for first in firsts:  # a newcomer's first frame carries everything
+        assert first.header["reset"] and first.header["config"]["dataset"] == "xor"
+        assert "train_points" in first.raw
+    students[0].frame()  # the second newcomer's catch-up went to the first as a delta
+    stream = app.state.rooms.find(code).stream
+    built = stream.frames_built
+    stepped = lecturer.roundtrip("step", unit="epoch")
+    after = [s.frame() for s in students]
+    assert [f.header["epoch"] for f in after] == [stepped.header["epoch"]] * 2 == [1, 1]
+    assert after[0].size == after[1].size and not after[0].header["reset"]
+    assert stream.frames_built == built + 1  # one delta for both
+    np.testing.assert_array_equal(after[0].raw["output"], stepped.raw["output"])
+
+
+def test_a_student_cannot_drive_the_room_and_is_told_and_logged(client, room_tabs, caplog):
+    code, key = start(client)
+    lecturer = room_tabs(code, key)
+    lecturer.frame()
+    student = room_tabs(code)
+    lecturer.frame()
+    student.frame()
+    with caplog.at_level(logging.WARNING, logger="app.rooms.links"):
+        for kind in ("play", "release", "spotlight"):
+            student.send(kind)
+            error = next(t for t in iter(student.text, None) if "error-general" in t)
+            assert "Only the lecturer drives the class" in error
+    assert sum("refused" in r.message for r in caplog.records) == 3
+
+
+def test_a_wrong_key_is_a_student(client, room_tabs):
+    code, _ = start(client)
+    impostor = room_tabs(code, "not-the-key")
+    impostor.send("play")
+    assert "Only the lecturer drives the class" in next(
+        t for t in iter(impostor.text, None) if "error-general" in t
+    )
+
+
+def test_a_lagging_student_skips_to_a_full_frame_instead_of_queueing(app, client, room_tabs):
+    code, key = start(client)
+    lecturer = room_tabs(code, key)
+    lecturer.frame()
+    slow = room_tabs(code)
+    lecturer.frame()
+    first = slow.frame(ack=False)
+    for _ in range(3):
+        lecturer.roundtrip("step", unit="epoch")
+    slow.send("ack", frame=first.header["frame"])
+    lecturer.frame()  # the leader's next frame is the catch-up
+    caught_up = slow.frame()
+    assert caught_up.header["reset"] and caught_up.header["epoch"] == 3
+    assert len(caught_up.header["history"]["epoch"]) == 3
+
+
+@pytest.mark.parametrize("settings", [Settings(max_followers=1, **FAST)])
+def test_past_the_follower_limit_a_student_is_told_the_class_is_full(client, room_tabs):
+    code, _ = start(client)
+    room_tabs(code).receive()  # the first student's status
+    with client.websocket_connect(f"/r/{code}/ws") as socket:
+        assert "This class is full (1 students)" in socket.receive_text()
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_text()
+    assert closed.value.code == 1013
+
+
+@pytest.mark.parametrize("settings", [Settings(max_rooms=1, **FAST)])
+def test_past_the_room_limit_start_a_class_is_refused_clearly(client):
+    start(client)
+    refused = client.post("/rooms", data={"query": ""}, follow_redirects=False)
+    assert refused.status_code == 503 and "already holds 1 classes" in refused.text
+
+
+@pytest.mark.parametrize("settings", [Settings(join_misses_per_minute=3, **FAST)])
+def test_guessing_codes_is_rate_limited_per_address(client):
+    code, _ = start(client)
+    for _ in range(3):
+        assert client.get("/join", params={"code": "ACDEFG"}).status_code == 404
+    blocked = client.get(f"/r/{code}")
+    assert blocked.status_code == 429 and "Too many wrong class codes" in blocked.text
+
+
+def test_join_guard_forgets_misses_after_a_minute():
+    now = [0.0]
+    guard = JoinGuard(2, now=lambda: now[0])
+    guard.missed("a")
+    guard.missed("a")
+    assert guard.blocked("a") and not guard.blocked("b")
+    now[0] = 61.0
+    assert not guard.blocked("a")
+
+
+def test_a_room_expires_after_its_idle_time():
+    now = [0.0]
+    rooms = MemoryRooms(Settings(room_idle_timeout=100.0), now=lambda: now[0])
+    room = rooms.create(hash_key("k"), Trainer.from_config({}, kernels=False))
+    now[0] = 90.0
+    rooms.touch(room)
+    now[0] = 150.0
+    assert rooms.find(room.code) is room
+    now[0] = 191.0
+    assert rooms.find(room.code) is None and len(rooms) == 0
+
+
+def test_a_fork_trains_its_next_epoch_exactly_as_the_leader_would():
+    leader = Trainer.from_config({"dataset": "spiral", "optimizer": "adam"}, kernels=False)
+    for _ in range(3):
+        leader.epoch()
+    leader.steps(7)  # mid-epoch: the shuffle position and random streams must carry over
+    fork = leader.copy()
+    assert fork.network.params is not leader.network.params
+    ours, theirs = fork.epoch(), leader.epoch()
+    assert ours == theirs
+    np.testing.assert_array_equal(fork.network.params, leader.network.params)
+
+
+def test_release_fork_explore_and_rejoin(app, client, room_tabs):
+    code, key = start(client)
+    lecturer = room_tabs(code, key)
+    lecturer.frame()
+    student = room_tabs(code)
+    lecturer.frame()
+    student.frame()
+    student.send("fork")
+    assert "has not released the class" in next(t for t in iter(student.text, None) if "error" in t)
+    lecturer.roundtrip("step", unit="epoch")
+    student.frame()
+    lecturer.send("release")
+    student.send("fork")
+    forked = student.frame()
+    assert forked.header["reset"] and forked.header["epoch"] == 1
+    explored = student.roundtrip("step", unit="epoch")  # their own session now obeys them
+    assert explored.header["epoch"] == 2
+    room = app.state.rooms.find(code)
+    assert room.students["s1"].mode == "exploring" and room.trainer.epoch_count == 1
+    student.send("rejoin")
+    lecturer.frame()  # the leader's next frame is the catch-up
+    back = student.frame()
+    assert back.header["reset"] and back.header["epoch"] == 1  # the lecturer's state again
+    assert room.students["s1"].mode == "following"
