@@ -22,6 +22,7 @@ from engine.activations import get_activation
 from engine.config import CUSTOM, ExperimentConfig
 from engine.errors import InputError
 from engine.features import transform
+from engine.history import History
 from engine.losses import Loss, get_loss
 from engine.network import LayerCache, Network, keep_masks
 from engine.optimizers import make_optimizer
@@ -144,7 +145,7 @@ class Trainer:
         self.epoch_count = 0
         self.state = READY
         self.diverged_epoch: int | None = None
-        self.history: list[EpochRecord] = []
+        self.history: History[EpochRecord] = History()
         # Per hidden layer, which units the last mini-batch kept ((n, width) bool),
         # None where nothing was dropped: what the training call returned.
         self.last_masks: list[Array | None] = [None] * len(cfg.hidden)

@@ -129,7 +129,7 @@ async function draw({ header, arrays }) {
   // The diagram's layer buttons are made afresh with the layers: lock them again.
   if (header.config) lessons.applyControls();
   const drawn = [
-    header.reset ? lossChart.replace(header.history) : lossChart.append(header.history),
+    header.history_whole ? lossChart.replace(header.history) : lossChart.append(header.history),
     showOutput(),
   ];
   if (arrays.train_points) drawn.push(setPoints(arrays, header.output_range));
