@@ -1,0 +1,239 @@
+"""One process's share of a class that spans processes through Redis.
+
+Every process with sockets in the room holds a ``RedisRoom``: its own students
+(and their forks), maybe the lecturer, and a relay of the room's frames. What
+the processes share lives in Redis (docs/design.md, "Rooms"):
+
+- ``room:{code}`` hash: the key's hash, ``released``, ``spotlight``, ``goal`` (JSON);
+- ``room:{code}:students`` hash: student id → their class-table row (JSON, with
+  when it was written; rows older than ``STALE_TICKS`` ticks are a gone process's);
+- ``room:{code}:state``: the leader's trainer (engine/trainer_state.py), saved
+  every tick while the lecturer is here and when they leave: forks on other
+  processes and a lecturer who reconnects anywhere start from it;
+- ``room:{code}:leader``: which socket leads, expiring ``LEAD_TICKS`` ticks after
+  its process stops refreshing it (so a lecturer whose process died can resume);
+- ``room:{code}:ids``: a counter, so student ids are unique across processes;
+- channels ``room:{code}:frames`` (app/rooms/relay.py) and ``room:{code}:control``
+  (JSON: ``{"type": "room", ...}`` the shared settings after a change, and
+  ``{"type": "full"}`` a relay asking the source for a full frame).
+
+Keys expire ``room_idle_timeout`` after the room's last activity.
+Everything this process writes goes through one queue and one task, in order.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from app.frame_builder import Moment
+from app.rooms.challenge import Goal
+from app.rooms.relay import Publisher, Relay
+from app.rooms.room import Room, RoomsUnavailableError
+from app.rooms.views import Row
+from engine import trainer_state
+from engine.trainer import Trainer
+
+log = logging.getLogger(__name__)
+
+STALE_TICKS = 5  # a student row not refreshed for this many ticks is dropped
+LEAD_TICKS = 3  # the lecturer's claim outlives its last refresh by this many ticks
+QUEUE = 32  # writes waiting at most; past it a frame is dropped (relays catch up)
+RETRY_SECONDS = 1.0
+
+Write = Callable[[Redis], Awaitable[Any]]
+
+
+def keys(code: str) -> dict[str, str]:
+    base = f"room:{code}"
+    names = ("students", "state", "leader", "ids", "frames", "control")
+    return {"room": base} | {name: f"{base}:{name}" for name in names}
+
+
+class RedisRoom(Room):
+    """Set ``redis``, ``ttl`` (seconds) and ``tick`` (seconds) before ``start()``."""
+
+    redis: Redis
+    ttl: int
+    tick_seconds: float
+
+    def make_stream(self) -> Relay:
+        self.k = keys(self.code)
+        self._publisher = Publisher(self.compress)
+        self._writes: asyncio.Queue[Write] = asyncio.Queue(QUEUE)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._token = secrets.token_hex(8)  # this process's lecturer claim
+        self._touched = -1.0
+        return Relay(self._ask_full)
+
+    # Life in this process: from the first socket to the last
+
+    async def start(self) -> None:
+        pubsub = self.redis.pubsub()
+        await pubsub.subscribe(self.k["frames"], self.k["control"])
+        self._tasks = [
+            asyncio.create_task(self._listen(pubsub), name="nnp-room-listen"),
+            asyncio.create_task(self._write(), name="nnp-room-write"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        self._tasks = []
+
+    # Hooks (app/rooms/room.py)
+
+    def publish(self, moment: Moment) -> None:
+        for message in self._publisher.frames(moment):
+            self._queue(lambda r, m=message: r.publish(self.k["frames"], m))
+
+    def _wanted(self) -> None:
+        self.stream.want()
+
+    def _ask_full(self) -> None:
+        self._control({"type": "full"})
+
+    def _refresh_source(self) -> None:
+        before = self._source
+        super()._refresh_source()
+        if self._source is not before:  # a new chain: relays catch up from its first frame
+            self._publisher = Publisher(self.compress)
+
+    def shared_changed(self) -> None:
+        goal = self.goal.model_dump_json() if self.goal else ""
+        shared = {"released": int(self.released), "spotlight": self.spotlight or "", "goal": goal}
+        self._queue(lambda r: r.hset(self.k["room"], mapping=shared))
+        self._control({"type": "room", **shared})
+
+    def drop(self, student: Any) -> None:
+        super().drop(student)
+        self._queue(lambda r: r.hdel(self.k["students"], student.id))
+
+    async def claim_lead(self) -> bool:
+        lease = int(LEAD_TICKS * self.tick_seconds * 1000) + 1000
+        async with unavailable():
+            if not await self.redis.set(self.k["leader"], self._token, nx=True, px=lease):
+                return False
+            blob = await self.redis.get(self.k["state"])
+        if blob:  # the latest saved state: the lecturer resumes where the class was
+            self.trainer = trainer_state.load(blob)
+        return True
+
+    async def release_lead(self) -> None:
+        with contextlib.suppress(RedisError, OSError):
+            await self.redis.set(self.k["state"], trainer_state.dump(self.trainer), ex=self.ttl)
+            if await self.redis.get(self.k["leader"]) == self._token.encode():
+                await self.redis.delete(self.k["leader"])
+
+    async def fork_trainer(self) -> Trainer:
+        if self.leader is not None:
+            return self.trainer.copy()
+        async with unavailable():
+            blob = await self.redis.get(self.k["state"])
+        return trainer_state.load(blob) if blob else self.trainer.copy()
+
+    async def share(self, table: list[Any]) -> list[Any]:
+        """Write this process's rows (and the leader's state and claim, when here);
+        read the whole class's rows."""
+        now = time.time()
+        pipe = self.redis.pipeline(transaction=False)
+        for row in table:
+            pipe.hset(self.k["students"], row.id, json.dumps({**row.to_dict(), "seen": now}))
+        if self.leader is not None:
+            lease = int(LEAD_TICKS * self.tick_seconds * 1000) + 1000
+            pipe.set(self.k["state"], trainer_state.dump(self.trainer), ex=self.ttl)
+            pipe.set(self.k["leader"], self._token, px=lease)
+        if self.last_active != self._touched:  # activity: the room lives another ttl
+            self._touched = self.last_active
+            for name in ("room", "students", "state", "ids"):
+                pipe.expire(self.k[name], self.ttl)
+        pipe.hgetall(self.k["students"])
+        try:
+            stored = (await pipe.execute())[-1]
+        except (RedisError, OSError) as exc:
+            log.warning(
+                "room %s: Redis unreachable (%s); showing this process's students", self.code, exc
+            )
+            return table
+        horizon = now - STALE_TICKS * self.tick_seconds
+        rows = []
+        for raw in stored.values():
+            data = json.loads(raw)
+            if data.pop("seen") >= horizon:
+                rows.append(Row.from_dict(data))
+        return rows
+
+    # Messages from the other processes (and this one's own, which change nothing)
+
+    def apply(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "full":
+            source = self.source
+            if source is not None:
+                self._publisher.full_wanted = True
+                source.pump.owe()
+                source.pump.wake()
+            return
+        released = message.get("released") in (1, "1")  # JSON's 1, or the hash's "1"
+        if self.released and not released:
+            self.recall()
+        self.released = released
+        goal = Goal.model_validate_json(message["goal"]) if message.get("goal") else None
+        if goal != self.goal:
+            self.set_goal(goal)
+        spotlight = message.get("spotlight") or None
+        if spotlight != self.spotlight:
+            self.set_spotlight(spotlight)
+
+    async def _listen(self, pubsub: Any) -> None:
+        while True:
+            try:
+                async for message in pubsub.listen():
+                    if message["type"] != "message":
+                        continue
+                    if message["channel"] == self.k["frames"].encode():
+                        self.stream.receive(message["data"])
+                    else:
+                        self.apply(json.loads(message["data"]))
+            except (RedisError, OSError) as exc:
+                log.warning("room %s: lost Redis (%s); retrying", self.code, exc)
+                await asyncio.sleep(RETRY_SECONDS)
+
+    async def _write(self) -> None:
+        while True:
+            write = await self._writes.get()
+            try:
+                await write(self.redis)
+            except (RedisError, OSError) as exc:
+                log.warning("room %s: a write to Redis failed (%s)", self.code, exc)
+
+    def _queue(self, write: Write) -> None:
+        try:
+            self._writes.put_nowait(write)
+        except asyncio.QueueFull:  # Redis is slow or gone: followers catch up later
+            log.warning("room %s: Redis writes queued past %d; one dropped", self.code, QUEUE)
+
+    def _control(self, message: dict[str, Any]) -> None:
+        data = json.dumps(message)
+        self._queue(lambda r: r.publish(self.k["control"], data))
+
+
+@contextlib.asynccontextmanager
+async def unavailable() -> AsyncIterator[None]:
+    """Turns Redis being unreachable into the page's clear message."""
+    try:
+        yield
+    except (RedisError, OSError) as exc:
+        raise RoomsUnavailableError(UNREACHABLE) from exc
+
+
+UNREACHABLE = (
+    "Classes are unavailable: this server cannot reach its Redis right now. "
+    "Single playground tabs still work; try the class again in a minute."
+)
