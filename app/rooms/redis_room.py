@@ -109,6 +109,9 @@ class RedisRoom(Room):
     def shared_changed(self) -> None:
         goal = self.goal.model_dump_json() if self.goal else ""
         shared = {"released": int(self.released), "spotlight": self.spotlight or "", "goal": goal}
+        if self.leader is not None:  # saved first: a fork the news prompts starts from now
+            state = trainer_state.dump(self.trainer)
+            self._queue(lambda r: r.set(self.k["state"], state, ex=self.ttl))
         self._queue(lambda r: r.hset(self.k["room"], mapping=shared))
         self._control({"type": "room", **shared})
 
