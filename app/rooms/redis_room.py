@@ -27,10 +27,11 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 from redis.exceptions import RedisError
 
 from app.frame_builder import Moment
@@ -45,10 +46,10 @@ log = logging.getLogger(__name__)
 
 STALE_TICKS = 5  # a student row not refreshed for this many ticks is dropped
 LEAD_TICKS = 3  # the lecturer's claim outlives its last refresh by this many ticks
-QUEUE = 32  # writes waiting at most; past it a frame is dropped (relays catch up)
+QUEUE = 256  # writes waiting at most; past it one is dropped (relays catch up)
 RETRY_SECONDS = 1.0
 
-Write = Callable[[Redis], Awaitable[Any]]
+Write = Callable[[Pipeline], Any]  # queues one command on the pipeline
 
 
 def keys(code: str) -> dict[str, str]:
@@ -75,11 +76,13 @@ class RedisRoom(Room):
 
     # Life in this process: from the first socket to the last
 
-    async def start(self) -> None:
-        pubsub = self.redis.pubsub()
-        await pubsub.subscribe(self.k["frames"], self.k["control"])
+    def start(self) -> None:
+        """Subscribe and write from now on (no await: two sockets arriving at once
+        must find one replica, app/rooms/redis_rooms.py)."""
+        self._pubsub = self.redis.pubsub()
+        self._subscribed = asyncio.Event()
         self._tasks = [
-            asyncio.create_task(self._listen(pubsub), name="nnp-room-listen"),
+            asyncio.create_task(self._listen(), name="nnp-room-listen"),
             asyncio.create_task(self._write(), name="nnp-room-write"),
         ]
 
@@ -87,6 +90,8 @@ class RedisRoom(Room):
         for task in self._tasks:
             task.cancel()
         self._tasks = []
+        with contextlib.suppress(RedisError, OSError):
+            await self._pubsub.aclose()  # its connection goes back, not into a leak
 
     # Hooks (app/rooms/room.py)
 
@@ -145,6 +150,7 @@ class RedisRoom(Room):
     async def share(self, table: list[Any]) -> list[Any]:
         """Write this process's rows (and the leader's state and claim, when here);
         read the whole class's rows."""
+        self.stream.ask_again()
         now = time.time()
         pipe = self.redis.pipeline(transaction=False)
         for row in table:
@@ -155,8 +161,9 @@ class RedisRoom(Room):
             pipe.set(self.k["leader"], self._token, px=lease)
         if self.last_active != self._touched:  # activity: the room lives another ttl
             self._touched = self.last_active
-            for name in ("room", "students", "state", "ids"):
+            for name in ("room", "state", "ids"):
                 pipe.expire(self.k[name], self.ttl)
+        pipe.expire(self.k["students"], self.ttl)  # rows written since the last activity
         pipe.hgetall(self.k["students"])
         try:
             stored = (await pipe.execute())[-1]
@@ -194,10 +201,18 @@ class RedisRoom(Room):
         if spotlight != self.spotlight:
             self.set_spotlight(spotlight)
 
-    async def _listen(self, pubsub: Any) -> None:
+    def apply_stored(self, fields: dict[bytes, bytes]) -> None:
+        """The shared settings as the ``room:{code}`` hash holds them."""
+        self.apply({"type": "room", **{k.decode(): v.decode() for k, v in fields.items()}})
+
+    async def _listen(self) -> None:
         while True:
             try:
-                async for message in pubsub.listen():
+                await self._pubsub.subscribe(self.k["frames"], self.k["control"])
+                # What changed before we listened: read after subscribing, so nothing falls between.
+                self.apply_stored(await self.redis.hgetall(self.k["room"]))
+                self._subscribed.set()
+                async for message in self._pubsub.listen():
                     if message["type"] != "message":
                         continue
                     if message["channel"] == self.k["frames"].encode():
@@ -209,12 +224,20 @@ class RedisRoom(Room):
                 await asyncio.sleep(RETRY_SECONDS)
 
     async def _write(self) -> None:
+        """Whatever queued meanwhile goes in one pipeline: one round trip, in order."""
+        await self._subscribed.wait()  # a request's answer must find us listening
         while True:
-            write = await self._writes.get()
+            writes = [await self._writes.get()]
+            while not self._writes.empty():
+                writes.append(self._writes.get_nowait())
+            pipe = self.redis.pipeline(transaction=False)
+            for write in writes:
+                write(pipe)
             try:
-                await write(self.redis)
+                await pipe.execute()
+
             except (RedisError, OSError) as exc:
-                log.warning("room %s: a write to Redis failed (%s)", self.code, exc)
+                log.warning("room %s: writes to Redis failed (%s)", self.code, exc)
 
     def _queue(self, write: Write) -> None:
         try:

@@ -58,7 +58,7 @@ class RedisRooms:
         if not fields or not blob:
             return None
         room = self._replica(code, fields[b"key_hash"].decode(), trainer_state.load(blob))
-        room.apply({"type": "room", **{k.decode(): v.decode() for k, v in fields.items()}})
+        room.apply_stored(fields)
         return room
 
     def _replica(self, code: str, key_hash: str, trainer: Trainer) -> RedisRoom:
@@ -78,10 +78,9 @@ class RedisRooms:
     async def attach(self, room: Room) -> Room:
         """This process's one replica of the room (another socket's, if any)."""
         code = room.code
-        if code not in self._rooms:
+        if code not in self._rooms:  # no await from the check to the entry: no race
             assert isinstance(room, RedisRoom)
-            async with unavailable():
-                await room.start()
+            room.start()
             self._rooms[code] = room
             self._tickers[code] = Ticker(room, self._views, self._settings.room_status_seconds)
         self._tickers[code].attach()
@@ -96,8 +95,15 @@ class RedisRooms:
         limit = self._settings.max_followers
         if len(room.board) >= limit:  # the whole class, as of the last tick
             raise RoomFullError(f"This class is full ({limit} students). Ask your lecturer.")
+        ids = keys(room.code)["ids"]
         async with unavailable():
-            return int(await self._redis.incr(keys(room.code)["ids"]))
+            number, _ = (
+                await self._redis.pipeline()
+                .incr(ids)
+                .expire(ids, int(self._settings.room_idle_timeout))
+                .execute()
+            )
+        return int(number)
 
     def touch(self, room: Room) -> None:
         room.last_active = time.monotonic()

@@ -56,6 +56,13 @@ class Relay:
             self._asked = True
             self._ask()
 
+    def ask_again(self) -> None:
+        """Once a tick: a request whose answer never came (the source was away, or
+        gone) is made again while followers still wait."""
+        self._asked = False
+        if any(f.free and not f.synced for f in self.followers):
+            self.want()
+
     def receive(self, message: bytes) -> None:
         kind, number, base = HEAD.unpack_from(message)
         frame = message[HEAD.size :]

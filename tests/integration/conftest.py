@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 30  # bound on a service coming up: a hang fails instead of stalling
 RECEIVE_SECONDS = 30
 MAX_MESSAGES = 300
+LEAD_POLL_SECONDS = 0.1
 NGINX_SITE = ROOT / "deploy" / "nginx.conf"  # the deployment's own, with this test's ports
 NGINX_MAIN = """{user}
 pid {dir}/nginx.pid;
@@ -185,6 +186,18 @@ class Socket:
                 return frame
         raise AssertionError(f"no wanted frame among {MAX_MESSAGES}")
 
+    def waiting_frames(self) -> list[Frame]:
+        """The frames that have arrived (acked), without waiting for more."""
+        frames = []
+        while True:
+            try:
+                message = self.connection.recv(timeout=0)
+            except TimeoutError:
+                return frames
+            if isinstance(message, bytes):
+                frames.append(read_frame(message))
+                self.send("ack", frame=frames[-1].header["frame"])
+
     def fragment(self, needle: str) -> str:
         """The next fragment containing ``needle`` (frames on the way are acked)."""
         for _ in range(MAX_MESSAGES):
@@ -197,6 +210,23 @@ class Socket:
 
     def close(self) -> None:
         self._context.__exit__(None, None, None)
+
+
+def lead_until(lecturer: Socket, student: Socket, wanted: Callable[[Frame], bool]) -> Frame:
+    """Wait for a student's frame that ``wanted`` accepts, while the lecturer's page
+    acks its own frames as a page does (a follower catching up waits for the leader's
+    next frame, which waits for the lecturer's ack)."""
+    for _ in range(MAX_MESSAGES):
+        found = [frame for frame in student.waiting_frames() if wanted(frame)]
+        if found:
+            return found[0]
+        try:
+            message = lecturer.connection.recv(timeout=LEAD_POLL_SECONDS)
+        except TimeoutError:
+            continue
+        if isinstance(message, bytes):
+            lecturer.send("ack", frame=read_frame(message).header["frame"])
+    raise AssertionError(f"no wanted frame after {MAX_MESSAGES} polls")
 
 
 @pytest.fixture
