@@ -16,7 +16,9 @@ from collections.abc import Callable
 from app.frame_builder import Moment, PageState, build_frame
 from app.rooms.follower import Follower
 
-DELTA, FULL = 0, 1
+# A delta, a full frame, or a delta with a full frame of the same moment right behind
+# it (relays then wait for that one rather than ask for another).
+DELTA, FULL, DELTA_THEN_FULL = 0, 1, 2
 HEAD = struct.Struct(">Bqq")  # kind, frame number, the frame it follows (-1: none)
 
 
@@ -30,9 +32,10 @@ class Publisher:
     def frames(self, moment: Moment) -> list[bytes]:
         """This moment's messages: a delta, then a full frame if one was asked for."""
         base, self._last = self._last, moment.number
-        out = [HEAD.pack(DELTA, moment.number, base) + self._build(moment, self._page)]
-        if self.full_wanted:
-            self.full_wanted = False
+        full, self.full_wanted = self.full_wanted, False
+        kind = DELTA_THEN_FULL if full else DELTA
+        out = [HEAD.pack(kind, moment.number, base) + self._build(moment, self._page)]
+        if full:
             out.append(HEAD.pack(FULL, moment.number, base) + self._build(moment, PageState()))
         return out
 
@@ -68,7 +71,7 @@ class Relay:
         frame = message[HEAD.size :]
         self.last_number = max(self.last_number, number)
         self._asked = False
-        if kind == DELTA:
+        if kind != FULL:
             if base != self._chain:  # a frame went missing, or the source changed
                 for follower in self.followers:
                     follower.skip()
@@ -82,5 +85,5 @@ class Relay:
             for follower in self.followers:
                 if follower.free and not follower.synced:
                     follower.offer(number, frame)
-        if any(f.free and not f.synced for f in self.followers):
+        if kind != DELTA_THEN_FULL and any(f.free and not f.synced for f in self.followers):
             self.want()
