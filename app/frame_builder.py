@@ -8,14 +8,21 @@ every follower. A page that joins late starts from ``PageState()``, so its
 first frame carries everything (data, the whole history, the config) and it
 can follow the stream's frames from there. ``Moment`` is what a frame shows;
 its maps are computed once however many frames are built from it.
+
+Maps go as deltas from the codes the page has (``PageState.maps``), since the
+pump sends a frame only once the page has acked the last: what a stream's
+last frame carried is what every page following it has.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+
 from app import frame_content as content
-from app.frames import encode_frame
+from app.frame_extras import Extra
+from app.frames import FrameArray, delta, encode_frame
 from engine.config import ExperimentConfig
 from engine.snapshot import Snapshot
 from engine.trainer import EpochRecord, Trainer
@@ -33,6 +40,7 @@ class PageState:
     data_version: int | None = None
     pair: list[str] | None = None
     config: ExperimentConfig | None = None  # the trainer replaces its config on every change
+    maps: dict[str, np.ndarray] = field(default_factory=dict)  # the map codes it has, by name
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,7 @@ class Moment:
     run: int  # bumped by every reset or rebuild
     pair: list[str]  # the representation view's axes
     at_record: bool  # the network is the one the last history record measured
+    extras: tuple[Extra, ...] = ()  # what the tab's optional views add (app/page_views.py)
 
     @cached_property
     def snapshot(self) -> Snapshot:
@@ -92,10 +101,38 @@ def build_frame(moment: Moment, page: PageState, compress: bool) -> bytes:
     if plane:
         output = arrays[0]
         arrays.append(content.representation_output(trainer, output, pair, OUTPUT_RESOLUTION))
+    for extra in moment.extras:
+        header.update(extra.header)
+        arrays += extra.arrays
     page.run, page.history, page.data_version = (
         moment.run,
         len(trainer.history),
         trainer.data_version,
     )
     page.pair, page.config = pair, config
-    return encode_frame(header, arrays, compress)
+    return encode_frame(header, as_deltas(arrays, page, fresh=reset or new_data), compress)
+
+
+MAPS = frozenset({"output", "neurons", "representation_output"})  # sent on every frame
+
+
+def as_deltas(arrays: list[FrameArray], page: PageState, fresh: bool) -> list[FrameArray]:
+    """The frame's maps as changes from the page's (``fresh``: whole, as after a reset
+    or new data, when they change everywhere); ``page.maps`` becomes the new codes."""
+    if fresh:
+        page.maps.clear()
+    sent, made = [], {}
+    for array in arrays:
+        previous = page.maps.get(array.name)
+        if array.name in MAPS:
+            page.maps[array.name] = array.data
+        if previous is None or previous.shape != array.data.shape:
+            sent.append(array)
+            continue
+        # Two names for one map (the representation's output is often the output's
+        # bytes) with the same codes before: one delta, which the frame stores once.
+        key = (id(array.data), id(previous))
+        if key not in made:
+            made[key] = delta(array, previous)
+        sent.append(FrameArray(array.name, made[key].data, array.range, array.ranges, True))
+    return sent

@@ -1,9 +1,11 @@
-"""The binary frame format (docs/protocol.md): magic, version, JSON header, arrays.
+"""The binary frame format (docs/protocol.md): magic, version, flags, JSON header, arrays.
 
-This file knows bytes, not training: it quantises maps to uint8, lays the
+This file knows bytes, not training: it quantises maps to uint8, turns a map
+into its difference from the codes a page already has (``delta``), lays the
 arrays out back to back with no padding (the page copies each array out of
 the section, so none needs an aligned offset), lists them in the header's
-``arrays`` table and, when asked, zlib-compresses the arrays section.
+``arrays`` table and, when asked, zlib-compresses the header and the arrays
+together.
 """
 
 import json
@@ -16,8 +18,9 @@ from typing import Any
 import numpy as np
 
 MAGIC = b"NNPF"
-VERSION = 1
-PREFIX = struct.Struct("<4sBI")  # magic, version, header length
+VERSION = 2
+PREFIX = struct.Struct("<4sBBI")  # magic, version, flags, header length
+COMPRESSED = 1  # the flag: everything after the prefix is one zlib stream
 ZLIB_LEVEL = 1  # level 1 gets most of the gain on smooth maps for a fraction of the time
 # 64 shades per map: twice TensorFlow Playground's 30, and 6-bit codes compress well.
 LEVELS = 64
@@ -25,6 +28,8 @@ BOUND = 1e6  # a map's range is clipped to ±BOUND (a diverged network's values 
 
 Array = np.ndarray
 Range = tuple[float, float]
+# One encoder for every header: json.dumps with options builds a new one per call.
+HEADER_JSON = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
 # The dtypes a frame carries, by name (a dict lookup: ``dtype.name`` is slow).
 DTYPE_NAMES = {np.dtype(np.uint8): "uint8", np.dtype(np.float32): "float32"}
 
@@ -37,6 +42,7 @@ class FrameArray:
     data: Array
     range: Range | None = None  # the whole array's [lo, hi]
     ranges: list[list[float]] | None = None  # or one [lo, hi] per first-axis slice
+    delta: bool = False  # codes minus the page's codes of this name, mod 256
 
     def entry(self, offset: int) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -49,6 +55,8 @@ class FrameArray:
             entry["ranges"] = self.ranges
         elif self.range is not None:
             entry["range"] = list(self.range)
+        if self.delta:
+            entry["delta"] = True
         return entry
 
 
@@ -98,12 +106,24 @@ def stacked_map_array(name: str, stack: Array) -> FrameArray:
     return FrameArray(name, codes.reshape(stack.shape), ranges=bounds.tolist())
 
 
+def delta(array: FrameArray, previous: Array) -> FrameArray:
+    """``array`` as the change from ``previous``, the codes its page has (same shape).
+
+    The page adds it back mod 256. A map that trains slowly changes only along
+    its contour lines, so the difference is mostly zeros and compresses to a
+    third of the map (docs/protocol.md).
+    """
+    return FrameArray(
+        array.name, array.data - previous, range=array.range, ranges=array.ranges, delta=True
+    )
+
+
 def float_array(name: str, values: Array) -> FrameArray:
     return FrameArray(name, np.ascontiguousarray(values, dtype=np.float32))
 
 
 def encode_frame(header: dict[str, Any], arrays: Sequence[FrameArray], compress: bool) -> bytes:
-    """The frame's bytes; ``header`` gains the ``arrays`` table and ``compressed``.
+    """The frame's bytes; ``header`` gains the ``arrays`` table.
 
     Arrays that share their data (the same object) share their bytes: the later
     entry points at the earlier one's offset.
@@ -117,12 +137,9 @@ def encode_frame(header: dict[str, Any], arrays: Sequence[FrameArray], compress:
         table.append(array.entry(offset))
         chunks.append(array.data.tobytes())
         offset += array.data.nbytes
-    section = b"".join(chunks)
+    text = HEADER_JSON.encode({**header, "arrays": table}).encode()
+    body = b"".join([text, *chunks])
+    # The header compresses too (to half: its keys repeat), in the same call.
     if compress:
-        section = zlib.compress(section, ZLIB_LEVEL)
-    text = json.dumps(
-        {**header, "arrays": table, "compressed": compress},
-        separators=(",", ":"),
-        allow_nan=False,
-    ).encode()
-    return PREFIX.pack(MAGIC, VERSION, len(text)) + text + section
+        body = zlib.compress(body, ZLIB_LEVEL)
+    return PREFIX.pack(MAGIC, VERSION, COMPRESSED if compress else 0, len(text)) + body

@@ -107,7 +107,7 @@ class SetBias(Control):
 
 class View(Control):
     type: Literal["view"]
-    # None: the server's default pair for the inputs (app/session.py, Session.pair).
+    # None: the server's default pair for the inputs (app/page_views.py, PageViews.pair).
     pair: Annotated[list[str] | None, BeforeValidator(_comma_list)]
 
     @field_validator("pair")
@@ -129,6 +129,36 @@ class Open(Control):
     type: Literal["open"]
     lesson: str = Field(max_length=100)
     step: int = Field(ge=1)  # counted from 1, as the lesson's menu shows it
+
+
+class Stepper(Control):
+    """Step-through mode: show the next stage of the mini-batch, or leave the mode."""
+
+    type: Literal["stepper"]
+    action: Literal["next", "exit"] = "next"
+
+
+class HiddenView(Control):
+    """The hidden-space view: a hidden layer (None: off) and how to project it."""
+
+    type: Literal["hidden_view"]
+    layer: Annotated[int | None, Field(ge=0)] = None
+    projection: Literal["pca", "neurons"] = "pca"
+    neurons: Annotated[list[Index], BeforeValidator(_comma_list)] = [0, 1]
+
+    @field_validator("neurons", mode="after")
+    @classmethod
+    def _two_neurons(cls, neurons: list[int]) -> list[int]:
+        if len(neurons) != 2 or neurons[0] == neurons[1]:
+            raise ValueError("needs two different neuron indices")
+        return neurons
+
+
+class ShowBatch(Control):
+    """Highlight each frame's last mini-batch on the data plot."""
+
+    type: Literal["show_batch"]
+    on: bool
 
 
 class Config(Control):
@@ -155,7 +185,10 @@ Message = Annotated[
     | SetWeight
     | SetBias
     | View
-    | Open,
+    | Open
+    | Stepper
+    | HiddenView
+    | ShowBatch,
     Field(discriminator="type"),
 ]
 _MESSAGE = TypeAdapter(Message)

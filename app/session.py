@@ -9,13 +9,13 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from app import frame_content as content
 from app import protocol
 from app.error_slots import GENERAL
 from app.fragments import Fragments, notice
 from app.frame_builder import Moment, PageState, build_frame
 from app.lessons import Lesson, find_step
 from app.notices import Notices
+from app.page_views import PageViews
 from app.pump import Pump, Send
 from engine.config import MAX_SEED, ExperimentConfig
 from engine.errors import InputError
@@ -47,27 +47,24 @@ class Session:
         self.page = PageState()  # what this tab's page has been sent
         self.pump = Pump(self.trainer, self._frame, send, self._prepare, self._stopped, **pacing)
         self._pending: dict[str, Any] = {}  # config changes accepted, not yet in force
-        self._chosen_pair: list[str] | None = None
         # Called with every moment this session draws: a room streams it to followers.
         self.watchers: list[Callable[[Moment], None]] = []
-
-    @property
-    def pair(self) -> list[str]:
-        """The representation view's axes: the tab's choice, else the default."""
-        return self._chosen_pair or content.default_pair(self.trainer.config.features)
+        self.views = PageViews(self)  # step-through, hidden space, batch highlight
 
     # Control messages
 
     async def handle(self, message: protocol.Message) -> None:
         """Apply one message; a bad one gets an error fragment and changes nothing."""
         try:
-            getattr(self, f"_on_{message.type}")(message)
+            handler = getattr(self, f"_on_{message.type}", None)
+            (handler or getattr(self.views, f"_on_{message.type}"))(message)
         except InputError as exc:
             await self.report(exc)
             return
         except ValueError as exc:  # the engine refusing something the models let through
             await self.report(InputError(GENERAL, str(exc)))
             return
+        self.views.after(message)
         self.pump.wake()
         if isinstance(message, protocol.Ack):
             return
@@ -90,7 +87,8 @@ class Session:
     async def send_banner(self, level: str = "info", text: str = "") -> None:
         await self.notices.banner(level, text)
 
-    # One handler per message type, named ``_on_<type>`` (tests/app check every type has one).
+    # One handler per message type, named ``_on_<type>``, here or for the optional
+    # views in PageViews (tests/app check every type has one).
 
     def _on_config(self, message: protocol.Config) -> None:
         # Checked now, so an error shows at once; applied when the pump next works,
@@ -153,10 +151,6 @@ class Session:
         self.pump.at_record = False
         self.pump.owe()
 
-    def _on_view(self, message: protocol.View) -> None:
-        self._chosen_pair = message.pair
-        self.pump.owe()
-
     def _on_open(self, message: protocol.Open) -> None:
         step = find_step(self.lessons, message.lesson, message.step)
         self._pending = {}  # the step's config replaces any not yet in force
@@ -164,7 +158,7 @@ class Session:
         # nothing) differ, which ``configure`` alone would apply to the old weights.
         if not self.trainer.configure(step.config.model_dump()):
             self.trainer.reset()
-        self._chosen_pair = None  # each step is seen in its own default view
+        self.views.chosen_pair = None  # each step is seen in its own default view
         self.pump.epochs_per_frame = step.speed
         self.pump.playing = step.play
         self.pump.restart()
@@ -178,8 +172,9 @@ class Session:
             pump.frame_number,
             pump.playing,
             pump.run_number,
-            self.pair,
+            self.views.pair(self.trainer),
             pump.at_record,
+            self.views.extras(self.trainer),
         )
         frame = build_frame(moment, self.page, self._compress)
         for watch in self.watchers:

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -96,7 +97,10 @@ def flood_process(url: str, kind: str, seconds: float, queue: multiprocessing.Qu
 
 
 def header_of(message: bytes) -> dict:
-    return json.loads(message[9 : 9 + int.from_bytes(message[5:9], "little")])
+    """docs/protocol.md: flags, header length, then the body (zlib'd when flag 1 is set)."""
+    flags, length = message[5], int.from_bytes(message[6:10], "little")
+    body = zlib.decompressobj().decompress(message[10:], length) if flags & 1 else message[10:]
+    return json.loads(body[:length])
 
 
 async def player(url: str, window: tuple[float, float]) -> float:

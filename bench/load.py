@@ -12,6 +12,12 @@ processes of their own, on the same box.
 
     .venv/bin/python bench/load.py --workers 2 --clients 100,150,200,250 --seconds 20
 
+``--at-start`` is a class that connects at once: the server starts with an
+empty kernel cache (a fresh ``NUMBA_CACHE_DIR``) and the first stage's tabs
+connect the moment /healthz answers, while the kernels compile; give it a
+``--warmup`` longer than the compile, so the window shows whether those tabs
+moved to the kernels once they were ready.
+
 Numbers are medians over clients; the box is shared, so quote the conditions.
 """
 
@@ -21,12 +27,15 @@ import json
 import multiprocessing
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +63,14 @@ class TimedConnection(ClientConnection):
     def data_received(self, data: bytes) -> None:
         self.arrived = time.monotonic()
         super().data_received(data)
+
+
+def frame_header(message: bytes) -> dict:
+    """A frame's JSON header (docs/protocol.md: flags, header length, then the body,
+    compressed when flag 1 is set; only the header's bytes are inflated)."""
+    flags, length = message[5], int.from_bytes(message[6:10], "little")
+    body = zlib.decompressobj().decompress(message[10:], length) if flags & 1 else message[10:]
+    return json.loads(body[:length])
 
 
 async def tab(url: str, window: tuple[float, float], change_every: float) -> ClientStats:
@@ -91,8 +108,7 @@ async def tab(url: str, window: tuple[float, float], change_every: float) -> Cli
                 if isinstance(message, str):  # an error fragment; an empty one clears it
                     stats.errors += not message.endswith('hx-swap-oob="true"></span>')
                     continue
-                length = int.from_bytes(message[5:9], "little")
-                header = json.loads(message[9 : 9 + length])
+                header = frame_header(message)
                 await ws.send(f'{{"type":"ack","frame":{header["frame"]}}}')
                 if measuring:
                     stats.frames += 1
@@ -162,10 +178,19 @@ def process_tree(root: int) -> list[int]:
     return tree
 
 
-def start_server(workers: int, extra: list[str]) -> tuple[subprocess.Popen, str]:
-    # Compile the engine's kernels into numba's disk cache first, so the workers
-    # load them instead of compiling while the clock runs.
-    subprocess.run([sys.executable, "-c", "from engine.fast import warm_up; warm_up()"], check=True)
+def start_server(
+    workers: int, extra: list[str], cache: str | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start the server; with ``cache`` (an empty directory), cold: the kernels compile
+    into it after /healthz answers, and this returns at once."""
+    env = dict(os.environ)
+    if cache:
+        env["NUMBA_CACHE_DIR"] = cache
+    else:
+        # Compile the engine's kernels into numba's disk cache first, so the workers
+        # load them instead of compiling while the clock runs.
+        warm_up = "from engine.fast import warm_up; warm_up()"
+        subprocess.run([sys.executable, "-c", warm_up], check=True)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -177,13 +202,14 @@ def start_server(workers: int, extra: list[str]) -> tuple[subprocess.Popen, str]
         "--max-messages-per-second", "1000",
         *extra,
     ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(base + "/healthz", timeout=1).read()
-            time.sleep(1.0 * workers)  # let every worker come up and compile
+            if not cache:
+                time.sleep(1.0 * workers)  # let every worker come up and load the kernels
             return server, base
         except OSError:
             time.sleep(0.2)
@@ -198,7 +224,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
 
 
-def run_stage(args, base: str, pids: list[int], count: int) -> dict[str, float]:
+def run_stage(args, base: str, root: int | None, count: int) -> dict[str, float]:
     ramp = 1.5 + count * 0.01 / args.procs
     start = time.monotonic() + ramp + args.warmup
     window = (start, start + args.seconds)
@@ -215,6 +241,8 @@ def run_stage(args, base: str, pids: list[int], count: int) -> dict[str, float]:
     for proc in procs:
         proc.start()
     time.sleep(max(0.0, start - time.monotonic()))
+    # Listed now, not at start: a cold server may still have been starting its workers.
+    pids = process_tree(root) if root else []
     cpu_before, busy_before, wall_before = cpu_seconds(pids), busy_seconds(), time.monotonic()
     time.sleep(args.seconds)
     cpu_after, busy_after, wall_after = cpu_seconds(pids), busy_seconds(), time.monotonic()
@@ -248,6 +276,7 @@ def run_stage(args, base: str, pids: list[int], count: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="a running server (http://host:port); else start one")
+    parser.add_argument("--pid", type=int, help="with --url: the server's process, for its CPU")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", default="50,100,150,200,250")
     parser.add_argument("--seconds", type=float, default=15.0, help="measured time per stage")
@@ -258,17 +287,27 @@ def main() -> None:
     parser.add_argument(
         "--no-compress", action="store_true", help="start the server with --no-compress-frames"
     )
+    parser.add_argument(
+        "--at-start",
+        action="store_true",
+        help="start with an empty kernel cache; the first stage connects while it compiles",
+    )
     args = parser.parse_args()
+    if args.at_start and args.url:
+        parser.error("--at-start starts its own server: leave out --url")
 
-    server = None
+    server, cache = None, tempfile.mkdtemp(prefix="nnp-kernels-") if args.at_start else None
     if args.url:
-        base, pids = args.url.rstrip("/"), []
+        base, root = args.url.rstrip("/"), args.pid
     else:
-        server, base = start_server(args.workers, ["--no-compress-frames"] * args.no_compress)
-        pids = process_tree(server.pid)
+        extra = ["--no-compress-frames"] * args.no_compress
+        server, base = start_server(args.workers, extra, cache)
+        root = server.pid
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"# {base}, workers={args.workers}, {os.cpu_count()} cores, load average {load}")
     print(f"# tabs: /ws?{args.query}; compressed frames: {not args.no_compress}")
+    if cache:
+        print("# at start: empty kernel cache, the first stage connected as /healthz answered")
     print(
         f"# {args.seconds:g} s per stage after {args.warmup:g} s warm-up, {args.procs} client procs"
     )
@@ -280,7 +319,7 @@ def main() -> None:
     rows = []
     try:
         for count in (int(c) for c in args.clients.split(",")):
-            row = run_stage(args, base, pids, count)
+            row = run_stage(args, base, root, count)
             rows.append(row)
             print(
                 f"{row['clients']:7d}  {row['fps_median']:7.1f}  {row['fps_p5']:6.1f}"
@@ -296,6 +335,8 @@ def main() -> None:
         if server:
             server.terminate()
             server.wait(timeout=30)
+        if cache:
+            shutil.rmtree(cache, ignore_errors=True)
     holding = [r["clients"] for r in rows if r["fps_p5"] >= 9]
     breaking = [r["clients"] for r in rows if r["fps_p5"] < 9]
     print(

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from websockets.asyncio.client import connect
 
-from bench.load import percentile, process_tree, start_server
+from bench.load import frame_header, percentile, process_tree, start_server
 
 RATES = ("0.03", "0.01")
 
@@ -56,8 +56,7 @@ async def tab(
                     break
                 if isinstance(message, str):
                     continue
-                length = int.from_bytes(message[5:9], "little")
-                header = json.loads(message[9 : 9 + length])
+                header = frame_header(message)
                 await ws.send(f'{{"type":"ack","frame":{header["frame"]}}}')
                 arrived = time.monotonic()
                 if start <= arrived < end:

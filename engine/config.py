@@ -95,11 +95,11 @@ class ExperimentConfig(BaseModel):
             raise InputError(
                 "dataset", f"{self.dataset} is a {dataset.problem} dataset; set problem to match"
             )
-        if self.loss == "cross_entropy":
-            if self.problem != "classification":
-                raise InputError("loss", "cross_entropy needs problem=classification")
-            if self.output not in (None, "sigmoid"):
-                raise InputError("output", "cross_entropy needs the sigmoid output")
+        if self.loss == "cross_entropy" and self.problem != "classification":
+            raise InputError("loss", "cross_entropy needs problem=classification")
+        needed = LOSSES[self.loss].output  # the output activation the loss is written for
+        if needed and self.output not in (None, needed):
+            raise InputError("output", f"{self.loss} needs the {needed} output")
         if self.layer_activations is not None and len(self.layer_activations) > len(self.hidden):
             raise InputError("layer_activations", "one entry at most per hidden layer")
         if dataset is not None:
@@ -115,8 +115,8 @@ class ExperimentConfig(BaseModel):
         """The output activation, filling in the default for the problem and loss."""
         if self.output:
             return self.output
-        if self.loss == "cross_entropy":
-            return "sigmoid"
+        if LOSSES[self.loss].output:
+            return LOSSES[self.loss].output
         return "tanh" if self.problem == "classification" else "linear"
 
     @classmethod

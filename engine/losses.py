@@ -1,8 +1,18 @@
-"""Loss functions of the network output ``o`` against targets ``t``, by name.
+"""Loss functions of the network output against targets ``t``, by name.
 
 ``value`` gives the loss of each example, shape (n,); ``grad`` its derivative
-with respect to ``o``. Training minimises the mean over a batch. ``code``
-names the loss's compiled kernel (engine/fast/losses.py).
+with respect to the loss's input. Training minimises the mean over a batch.
+``code`` names the loss's compiled kernel (engine/fast/losses.py).
+
+A loss's input is the output ``o``, unless the entry names the ``output``
+activation it is written for: then it is that activation's pre-activation
+``z``. Cross-entropy is written for the sigmoid and takes its logit: computed
+from o, it must clip o away from 0 and 1 to stay finite, and beyond |z| ≈ 28
+the clipped gradient of a confidently wrong point decays to nothing, so the
+point stops learning; from z, the loss is a softplus and its gradient
+σ(z) − p, exact at any z. A tanh output would be a sigmoid of 2z with another
+range, not a probability; a loss that needs the sigmoid gets it (see
+engine/config.py).
 """
 
 from collections.abc import Callable
@@ -10,11 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.activations import ACTIVATIONS
 from engine.registry import lookup
 
 Array = np.ndarray
-# Keeps log() finite when a sigmoid output saturates at exactly 0 or 1.
-_EPS = 1e-12
+_SIGMOID = ACTIVATIONS["sigmoid"].f
 
 
 @dataclass(frozen=True)
@@ -23,6 +33,9 @@ class Loss:
     value: Callable[[Array, Array], Array]
     grad: Callable[[Array, Array], Array]
     code: int  # which kernel engine/fast runs for it (unique in the registry)
+    # The output activation the loss is written for, whose pre-activation z it
+    # takes instead of the output; None: it takes the output, whatever made it.
+    output: str | None = None
 
 
 def _to_probability(t: Array) -> Array:
@@ -30,23 +43,20 @@ def _to_probability(t: Array) -> Array:
     return (t + 1.0) / 2.0
 
 
-def _cross_entropy(o: Array, t: Array) -> Array:
-    p = _to_probability(t)
-    o = np.clip(o, _EPS, 1 - _EPS)
-    return -(p * np.log(o) + (1 - p) * np.log(1 - o))
+def _cross_entropy(z: Array, t: Array) -> Array:
+    """−p·log σ(z) − (1 − p)·log(1 − σ(z)) = softplus(z) − p·z, without overflow."""
+    return np.maximum(z, 0.0) - _to_probability(t) * z + np.log1p(np.exp(-np.abs(z)))
 
 
-def _cross_entropy_grad(o: Array, t: Array) -> Array:
-    p = _to_probability(t)
-    o = np.clip(o, _EPS, 1 - _EPS)
-    return (o - p) / (o * (1 - o))
+def _cross_entropy_grad(z: Array, t: Array) -> Array:
+    return _SIGMOID(z) - _to_probability(t)
 
 
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in [
         Loss("squared", lambda o, t: 0.5 * (o - t) ** 2, lambda o, t: o - t, code=0),
-        Loss("cross_entropy", _cross_entropy, _cross_entropy_grad, code=1),
+        Loss("cross_entropy", _cross_entropy, _cross_entropy_grad, code=1, output="sigmoid"),
     ]
 }
 

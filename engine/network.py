@@ -53,6 +53,9 @@ class LayerCache:
     xhat: Array | None = None  # (n, fan_out) normalised pre-activation (batch norm)
     inv_std: Array | None = None  # (fan_out,) 1 / batch std (batch norm)
     mask: Array | None = None  # (n, fan_out) dropout keep-mask, scaled by 1 / (1 - p)
+    # Filled in by backward, for the step-through view (engine/stepthrough.py):
+    delta: Array | None = None  # (n, fan_out) dLoss/dz, z being what the activation took
+    delta_product: Array | None = None  # (n, fan_out) dLoss/d(a_in @ W): dW = a_in.T @ it
 
 
 class Network:
@@ -147,8 +150,12 @@ class Network:
         training: bool = False,
         rng: np.random.Generator | None = None,
         dropout: float = 0.0,
+        start: int = 0,
     ) -> tuple[Array, list[LayerCache]]:
         """Output (n,) for inputs (n, n_inputs), and the caches for ``backward``.
+
+        ``start`` > 0 begins at that layer, ``X`` being the previous layer's
+        output (how the hidden-space view evaluates the rest of the network).
 
         Training mode uses batch statistics and drops hidden units at the rate
         ``dropout`` (which needs ``rng``; ``keep_masks`` reads the masks from the
@@ -156,7 +163,7 @@ class Network:
         """
         a = X
         caches = []
-        for i, layer in enumerate(self.layers):
+        for i, layer in enumerate(self.layers[start:], start):
             cache = LayerCache(a_in=a, z=a @ layer.W)
             if layer.gamma is not None:
                 self._normalize(layer, cache, training)
@@ -182,16 +189,23 @@ class Network:
         cache.xhat = (cache.z - mean) * cache.inv_std
         cache.z = layer.gamma * cache.xhat
 
-    def backward(self, caches: list[LayerCache], dout: Array) -> Array:
-        """Gradients of a loss into ``self.grads`` (and returned), given dLoss/dOutput (n,).
+    def backward(
+        self, caches: list[LayerCache], dout: Array, pre_activation: bool = False
+    ) -> Array:
+        """Gradients of a loss into ``self.grads`` (and returned), given dLoss/dOutput (n,),
+        or with ``pre_activation`` dLoss/dz of the output neuron (a loss computed
+        from z, engine/losses.py).
 
         ``dout`` already carries the 1/n of a mean over the batch.
         """
         delta = dout[:, None]
-        for layer, cache in zip(reversed(self.layers), reversed(caches), strict=True):
+        pairs = zip(reversed(self.layers), reversed(caches), strict=True)
+        for index, (layer, cache) in enumerate(pairs):
             if cache.mask is not None:
                 delta = delta * cache.mask
-            dz = delta * layer.activation.df(cache.z)
+            given = index == 0 and pre_activation  # the output neuron's dz came in
+            dz = delta if given else delta * layer.activation.df(cache.z)
+            cache.delta = dz
             layer.db[...] = dz.sum(axis=0)
             if layer.gamma is not None:
                 layer.dgamma[...] = (dz * cache.xhat).sum(axis=0)
@@ -200,6 +214,7 @@ class Network:
                 dz = cache.inv_std * (
                     dxhat - dxhat.mean(axis=0) - cache.xhat * (dxhat * cache.xhat).mean(axis=0)
                 )
+            cache.delta_product = dz
             layer.dW[...] = cache.a_in.T @ dz
             delta = dz @ layer.W.T
         return self.grads

@@ -22,8 +22,8 @@ from engine.activations import get_activation
 from engine.config import CUSTOM, ExperimentConfig
 from engine.errors import InputError
 from engine.features import transform
-from engine.losses import get_loss
-from engine.network import Network, keep_masks
+from engine.losses import Loss, get_loss
+from engine.network import LayerCache, Network, keep_masks
 from engine.optimizers import make_optimizer
 from engine.regularization import get_regularizer
 from engine.snapshot import Snapshot, snapshot
@@ -148,6 +148,7 @@ class Trainer:
         # Per hidden layer, which units the last mini-batch kept ((n, width) bool),
         # None where nothing was dropped: what the training call returned.
         self.last_masks: list[Array | None] = [None] * len(cfg.hidden)
+        self.last_batch: Array = np.zeros(0, dtype=int)  # its training-set indices
         self._order = self._rng.permutation(len(self.X_train))
         self._position = 0
         self._best: tuple[float, Array] | None = None
@@ -193,6 +194,11 @@ class Trainer:
             self.kernels = fast.bind(self.network, self.config, self.optimizer)
         else:
             self.kernels = None
+        # Bound while the kernels compile: NumPy trains until they are ready, then
+        # the next step binds them. Nothing is lost in the switch: the kernels work on
+        # the network's params, running statistics and the optimizer's state in place,
+        # and draw dropout from the same generator in the same order.
+        self._kernels_later = self.kernels is None and self._use_kernels and fast.compiling()
 
     def copy(self) -> "Trainer":
         """An independent trainer in this one's exact state (data, weights, optimizer
@@ -207,9 +213,14 @@ class Trainer:
         """Which code trains and draws: "kernel" (compiled, engine/fast) or "numpy"."""
         return "numpy" if self.kernels is None else "kernel"
 
-    def step(self) -> StepResult:
-        """Train on the next mini-batch; finishing a pass closes the epoch."""
-        return self._result(self._advance(1))
+    def step(self, numpy: bool = False) -> StepResult:
+        """Train on the next mini-batch; finishing a pass closes the epoch.
+
+        ``numpy`` trains it on the NumPy path (the specification) even where
+        kernels are bound, from the state they left: the step-through view
+        (engine/stepthrough.py) shows that path's numbers.
+        """
+        return self._result(self._advance(1, numpy))
 
     def steps(self, n_batches: int) -> StepResult:
         """Train on up to ``n_batches`` mini-batches, stopping where the pass ends
@@ -219,14 +230,28 @@ class Trainer:
     def _result(self, batch_loss: float) -> StepResult:
         return StepResult(self.step_count, self.epoch_count, batch_loss, self.state)
 
-    def _advance(self, n_batches: int) -> float:
+    def next_batch(self) -> Array:
+        """The training-set indices of the next mini-batch."""
+        return self._order[self._position : self._position + self.config.batch_size]
+
+    def training_rng(self) -> np.random.Generator:
+        """A copy of the training stream (dropout draws): the next batch's draws,
+        previewed without using them up."""
+        return copy.deepcopy(self._rng)
+
+    def _advance(self, n_batches: int, numpy: bool = False) -> float:
         """Train on up to ``n_batches`` mini-batches of the current pass, stopping at
         the first whose loss or weights are not finite; finishing the pass closes
         the epoch. Returns the last batch's loss (NaN when not ready to train).
         """
         if self.state != READY:
             return float("nan")
-        done, batch_loss, finite, scores, self.last_masks = self._train_batches(n_batches)
+        if self._kernels_later and not fast.compiling():
+            self._bind_kernels()
+        done, batch_loss, finite, scores, self.last_masks = self._train_batches(n_batches, numpy)
+        size = self.config.batch_size
+        # Before the pass ends and reshuffles: the batch the page highlights.
+        self.last_batch = self._order[self._position + (done - 1) * size :][:size]
         self.step_count += done
         self._position = min(self._position + done * self.config.batch_size, len(self._order))
         if not finite:
@@ -237,13 +262,13 @@ class Trainer:
         return float(batch_loss)
 
     def _train_batches(
-        self, n_batches: int
+        self, n_batches: int, numpy: bool = False
     ) -> tuple[int, float, bool, Scores | None, list[Array | None]]:
         """(batches done, the last one's loss, whether all stayed finite, the scores
         of both sets if the kernels took them at the end of the pass, and the
         last batch's dropout keep-masks).
         """
-        if self.kernels is not None:  # one compiled call for the whole run
+        if self.kernels is not None and not numpy:  # one compiled call for the whole run
             return self.kernels.train(
                 (self.inputs_train, self.y_train, self._order),
                 (self.inputs_test, self.y_test),
@@ -267,14 +292,16 @@ class Trainer:
         """One gradient step on a batch; returns the batch's mean data loss and its
         dropout keep-masks (``keep_masks``).
         """
-        net, cfg = self.network, self.config
+        net, cfg, loss = self.network, self.config, self.loss
         output, caches = net.forward(inputs, training=True, rng=self._rng, dropout=cfg.dropout)
-        grads = net.backward(caches, self.loss.grad(output, targets) / len(targets))
+        signal = loss_input(loss, output, caches)
+        dsignal = loss.grad(signal, targets) / len(targets)
+        grads = net.backward(caches, dsignal, pre_activation=loss.output is not None)
         if cfg.regularization_rate > 0:
             mask = net.weight_mask
             grads[mask] += cfg.regularization_rate * self.regularizer.grad(net.params[mask])
         self.optimizer.step(net.params, grads, cfg.learning_rate)
-        return float(self.loss.value(output, targets).mean()), keep_masks(caches)
+        return float(loss.value(signal, targets).mean()), keep_masks(caches)
 
     def epoch(self) -> EpochRecord | None:
         """Train until the current pass over the training set ends.
@@ -354,8 +381,8 @@ class Trainer:
         """(mean loss, accuracy) over one set; NaN for an empty set."""
         if len(targets) == 0:
             return float("nan"), float("nan")
-        output, _ = self.network.forward(inputs)
-        loss = float(self.loss.value(output, targets).mean())
+        output, caches = self.network.forward(inputs)
+        loss = float(self.loss.value(loss_input(self.loss, output, caches), targets).mean())
         return loss, float((self.predict_labels(output) == targets).mean())
 
     def predict_labels(self, output: Array) -> Array:
@@ -375,6 +402,12 @@ class Trainer:
         fine = self.snapshot(output_resolution)
         coarse = self.snapshot(neuron_resolution)
         return Snapshot(fine.output, coarse.neurons, coarse.features)
+
+
+def loss_input(loss: Loss, output: Array, caches: list[LayerCache]) -> Array:
+    """What the loss is a function of: the output, or the output neuron's
+    pre-activation for a loss written for its activation (engine/losses.py)."""
+    return output if loss.output is None else caches[-1].z[:, 0]
 
 
 def _seeds(seed: int, *purposes: str) -> list[np.random.SeedSequence]:

@@ -20,12 +20,16 @@ a Network, its config and its optimizer).
 What differs from NumPy: hidden computations are float32 (agreement to
 ~1e-5 relative, not bit for bit), maps come back as float32, and a network
 whose values overflow float32 (|x| > 3e38) is reported as diverged earlier
-than float64 would.
+than float64 would. A saturated tanh, sigmoid or GELU unit is the exception
+to the relative agreement: its slope is off by up to 6e-7 absolute (the
+float32 tanh in activations.py), so once the slope falls below ~0.06 the
+gradients of the weights into the unit agree to ~6e-7 times the gradient
+that reaches it, not to 1e-5 relative.
 
 Compiling takes seconds (the disk cache makes it once per install), so a
 server calls ``warm_up()`` in a thread at startup; trainers bound while it
-runs use NumPy rather than wait for the compiler, and take the kernels at
-their next reset or change of config.
+runs use NumPy rather than wait for the compiler, and ask ``compiling()``
+before each step, so they take the kernels as soon as they are ready.
 """
 
 import threading
@@ -54,13 +58,19 @@ else:
 _warming, _compiled = threading.Event(), threading.Event()
 
 
+def compiling() -> bool:
+    """Whether warm_up() is compiling (or loading) the kernels right now: a wait that
+    ends by itself, unlike the other reasons ``unsupported`` gives."""
+    return _warming.is_set() and not _compiled.is_set()
+
+
 def unsupported(config: ExperimentConfig) -> str | None:
     """Why the kernels cannot run this config now, or None when they can."""
     if Kernels is None:
         return UNAVAILABLE
     # Every registered activation, loss, penalty and optimizer has a kernel
     # (checked at import, engine/fast/codes.py), so only compiling can stand in the way.
-    if _warming.is_set() and not _compiled.is_set():
+    if compiling():
         return "the kernels are still compiling (warm_up)"
     return None
 

@@ -11,7 +11,14 @@ activation is its registry entry, its two kernels here, and their loops.
 
 tanh (and with it sigmoid and GELU) is a rational approximation rather than
 libm's tanh, which numba calls once per element: the approximation vectorises
-and is ~10x faster, and stays within 4e-7 of the true value.
+and is ~10x faster. In float32 arithmetic it is off by up to 3e-7 (5 ulps
+near ±1; correctly rounded would be 6e-8), and the slope 1 − t² computed
+from it by up to 6e-7, absolute: where a unit saturates and its slope is
+small, the slope's relative error is large (engine/fast/__init__.py). Exact
+versions were measured with bench/engine.py and cost too much for what a
+playground gains: the same fit in float64 (within one ulp) made epochs
+10–45% slower and the 100² grid 45–80%; exact slopes through e^(−2|x|) in
+float64, 40–180%.
 """
 
 import math
@@ -34,7 +41,8 @@ GELU_C, GELU_K = F32(np.sqrt(2.0 / np.pi)), F32(0.044715)
 
 # tanh(x) ≈ x·P(x²)/Q(x²) on [-9, 9] (beyond, float32 tanh is ±1). The
 # coefficients are a weighted least-squares fit of the relative error, made
-# for this engine; tests/engine/test_kernels.py checks the accuracy.
+# for this engine, within 3e-8 of tanh; float32 rounding adds the rest of the
+# error above. tests/engine/test_kernels.py checks the bounds.
 TANH_LIMIT = F32(9.0)
 P1, P2, P3, P4 = F32(1.33810304e-01), F32(3.49559160e-03), F32(2.06090580e-05), F32(1.33545008e-08)
 Q1, Q2, Q3, Q4 = F32(4.67143461e-01), F32(2.58770011e-02), F32(3.28563685e-04), F32(7.77651778e-07)

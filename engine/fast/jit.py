@@ -9,9 +9,17 @@
   options below, and training.py's cached kernels would keep the old code
   (in this tree, an epoch at batch size 250 took 20 µs on stale kernels, 14
   on fresh ones). A new digest starts an empty cache instead. The directory
-  sits in ``NUMBA_CACHE_DIR`` when that is set, else in this package's
-  ``__pycache__``, else in the temporary directory; with none writable,
-  kernels compile once per process.
+  sits in ``NUMBA_CACHE_DIR`` when that is set, else in the user's cache
+  directory (``$XDG_CACHE_HOME/nn-playground``, by default
+  ``~/.cache/nn-playground``). Never inside the installed package: a cache
+  left in site-packages outlives ``pip uninstall`` and turns ``engine`` into
+  a namespace package that hides a later editable install. Nor in a shared
+  temporary directory: the cache holds pickles that numba loads, which
+  another user could plant there. With none writable, a directory that
+  already holds the kernels is read as it is (``ReadOnlyLocator``): the
+  kernels compiled into a Docker image serve ``docker run --read-only`` and
+  any ``--user``; a kernel missing from it compiles and is not saved. With
+  none at all, kernels compile once per process.
 - ``error_model="numpy"``: a division by zero gives inf or NaN as in NumPy,
   instead of a check that raises; without the check, loops vectorise.
 - fast-math flags that let the compiler reorder sums and fuse multiply-adds,
@@ -24,6 +32,7 @@
   (perf), halving the time of an epoch at batch size 1.
 """
 
+import contextlib
 import hashlib
 import os
 import re
@@ -34,6 +43,7 @@ from typing import Any
 
 import numba
 import numpy as np
+from numba.core.caching import UserProvidedCacheLocator
 
 F32 = np.float32
 FASTMATH = frozenset({"reassoc", "contract", "nsz", "arcp", "afn"})
@@ -65,16 +75,53 @@ def _writable(path: str) -> bool:
     return True
 
 
-def _cache_dir() -> str | None:
-    """The first writable of the cache directories the module docstring lists."""
+def _user_cache() -> Path | None:
+    """The user's cache directory for this project, None when there is no home."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset, or relative, which the XDG spec says to ignore
+        try:
+            base = Path.home() / ".cache"
+        except RuntimeError:  # no HOME and no password-file entry
+            return None
+    return Path(base) / "nn-playground"
+
+
+def _cache_dir() -> tuple[str | None, bool]:
+    """(the cache directory, whether it can be written): the first writable of the
+    directories the module docstring lists, else the first that holds the kernels."""
     name = f"kernels-{sources_digest()}"
-    for base in (numba.config.CACHE_DIR, PACKAGE / "__pycache__", tempfile.gettempdir()):
-        if base and _writable(path := os.path.join(base, name)):
-            return path
-    return None
+    paths = [os.path.join(base, name) for base in (numba.config.CACHE_DIR, _user_cache()) if base]
+    for path in paths:
+        if _writable(path):
+            return path, True
+    for path in paths:
+        if os.path.isdir(path) and os.access(path, os.R_OK | os.X_OK):
+            return path, False
+    return None, False
 
 
-CACHE_DIR = _cache_dir()
+CACHE_DIR, CACHE_WRITABLE = _cache_dir()
+
+
+class ReadOnlyLocator(UserProvidedCacheLocator):
+    """numba's locator for its cache directory, content to read one it cannot write
+    (numba's own insists on writing, and would skip the kernels compiled there)."""
+
+    def ensure_cache_path(self) -> None:
+        if not os.access(self.get_cache_path(), os.R_OK | os.X_OK):
+            raise OSError(f"cannot read the kernel cache {self.get_cache_path()}")
+
+
+def _unsaved(dispatcher: Any) -> Any:
+    """A kernel that a read-only cache lacks compiles as usual and is simply not saved."""
+    save = dispatcher._cache.save_overload
+
+    def save_if_possible(sig: Any, data: Any) -> None:
+        with contextlib.suppress(OSError):
+            save(sig, data)
+
+    dispatcher._cache.save_overload = save_if_possible
+    return dispatcher
 
 
 def kernel(fn: Callable | None = None, **options: Any) -> Any:
@@ -83,10 +130,16 @@ def kernel(fn: Callable | None = None, **options: Any) -> Any:
         return lambda f: kernel(f, **options)
     if CACHE_DIR is None:
         return numba.njit(**OPTIONS, **options)(fn)
-    # numba reads its cache directory when njit sets up the cache, so setting it
-    # for that moment sends our kernels to CACHE_DIR and leaves anyone else's be.
-    previous, numba.config.CACHE_DIR = numba.config.CACHE_DIR, CACHE_DIR
+    # numba reads its cache directory (and locator) when njit sets up the cache, so
+    # setting them for that moment sends our kernels to CACHE_DIR and leaves anyone
+    # else's be.
+    config = numba.config
+    previous = config.CACHE_DIR, config.CACHE_LOCATOR_CLASSES
+    config.CACHE_DIR = CACHE_DIR
+    if not CACHE_WRITABLE:
+        config.CACHE_LOCATOR_CLASSES = f"{__name__}.ReadOnlyLocator"
     try:
-        return numba.njit(cache=True, **OPTIONS, **options)(fn)
+        dispatcher = numba.njit(cache=True, **OPTIONS, **options)(fn)
     finally:
-        numba.config.CACHE_DIR = previous
+        config.CACHE_DIR, config.CACHE_LOCATOR_CLASSES = previous
+    return dispatcher if CACHE_WRITABLE else _unsaved(dispatcher)

@@ -1,11 +1,11 @@
 """The losses of ``engine/losses.py`` for the one output neuron, in float64.
 
 The output neuron's activation comes from float32 layers, but its loss and
-gradient are computed in float64 like the specification. Cross-entropy
-divides by o·(1 − o), which a float32 sigmoid rounds to 0 once |z| > 17 while
-float64 still resolves it; so with cross-entropy the output's activation is
-recomputed in float64 from z (one libm call per example, paid only there).
-As in activations.py, each loss has its own loop so that the loops vectorise.
+gradient are computed in float64 like the specification. Cross-entropy is
+written for the sigmoid output and computed from its pre-activation z (the
+logit, engine/losses.py): a softplus for the loss, σ(z) − p for dLoss/dz,
+exact however far z saturates. As in activations.py, each loss has its own
+loop so that the loops vectorise.
 """
 
 import math
@@ -14,7 +14,7 @@ from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.fast.activations import SIGMOID, TANH
 from engine.fast.codes import kernel_codes
 from engine.fast.jit import kernel
-from engine.losses import _EPS, LOSSES
+from engine.losses import LOSSES
 
 SQUARED, CROSS_ENTROPY = kernel_codes(LOSSES, "loss", ["squared", "cross_entropy"])
 # The output neuron's activation has float64 kernels of its own, below.
@@ -26,23 +26,17 @@ kernel_codes(
 
 
 @kernel(inline="always")
-def loss_value(code, o, t):
-    """The loss of one example; mirrors ``LOSSES[name].value``."""
-    if code == CROSS_ENTROPY:
-        p = (t + 1.0) / 2.0
-        o = min(max(o, _EPS), 1.0 - _EPS)
-        return -(p * math.log(o) + (1.0 - p) * math.log(1.0 - o))
+def squared(o, t):
+    """The squared loss of one example; mirrors ``LOSSES["squared"].value``."""
     return 0.5 * (o - t) * (o - t)
 
 
 @kernel(inline="always")
-def loss_grad(code, o, t):
-    """dLoss/do of one example; mirrors ``LOSSES[name].grad``."""
-    if code == CROSS_ENTROPY:
-        p = (t + 1.0) / 2.0
-        o = min(max(o, _EPS), 1.0 - _EPS)
-        return (o - p) / (o * (1.0 - o))
-    return o - t
+def cross_entropy(z, t):
+    """Cross-entropy of one example from the sigmoid's logit z, mirrors
+    ``LOSSES["cross_entropy"].value``: softplus(z) − p·z.
+    """
+    return max(z, 0.0) - (t + 1.0) / 2.0 * z + math.log1p(math.exp(-abs(z)))
 
 
 @kernel(inline="always")
@@ -69,19 +63,20 @@ def output64(code, z):
 def output_gradient(loss, code, z, h, row, targets, n, g):
     """g[row, :n] = dLoss/dz of the output neuron, each example's share of the
     batch mean; returns the batch's mean loss. Mirrors the trainer's
-    ``loss.grad(output, targets) / len(targets)`` times the output's ``df(z)``.
+    ``loss.grad(…) / len(targets)``, through the output's ``df(z)`` when the
+    loss takes the output.
     """
     total = 0.0
     if loss == CROSS_ENTROPY:
         for i in range(n):
-            o = output64(code, float(z[row, i]))
-            total += loss_value(CROSS_ENTROPY, o, targets[i])
-            g[row, i] = loss_grad(CROSS_ENTROPY, o, targets[i]) / n * output_slope(code, o)
+            zi = float(z[row, i])
+            total += cross_entropy(zi, targets[i])
+            g[row, i] = (output64(SIGMOID, zi) - (targets[i] + 1.0) / 2.0) / n
     else:
         for i in range(n):
             o = float(h[row, i])
-            total += loss_value(SQUARED, o, targets[i])
-            g[row, i] = loss_grad(SQUARED, o, targets[i]) / n * output_slope(code, o)
+            total += squared(o, targets[i])
+            g[row, i] = (o - targets[i]) / n * output_slope(code, o)
     return total / n
 
 
@@ -94,12 +89,12 @@ def score(loss, code, z, h, row, targets, threshold):
     total, right = 0.0, 0
     if loss == CROSS_ENTROPY:
         for i in range(n):
-            o = output64(code, float(z[row, i]))
-            total += loss_value(CROSS_ENTROPY, o, targets[i])
-            right += (1.0 if o >= threshold else -1.0) == targets[i]
+            zi = float(z[row, i])
+            total += cross_entropy(zi, targets[i])
+            right += (1.0 if output64(code, zi) >= threshold else -1.0) == targets[i]
     else:
         for i in range(n):
             o = float(h[row, i])
-            total += loss_value(SQUARED, o, targets[i])
+            total += squared(o, targets[i])
             right += (1.0 if o >= threshold else -1.0) == targets[i]
     return total / n, right / n

@@ -34,6 +34,19 @@ function pointTrace(name, outline) {
   };
 }
 
+/** Rings around chosen points (the mini-batch); on top of the data, never hovered. */
+function ringTrace() {
+  return {
+    type: "scatter",
+    mode: "markers",
+    name: "batch",
+    x: [],
+    y: [],
+    marker: { size: 13, color: "rgba(0,0,0,0)", line: { color: "#202124", width: 2 } },
+    hoverinfo: "skip",
+  };
+}
+
 /** A heatmap trace outside the plotted range: it draws nothing but the colour legend. */
 function legendTrace(colorbar) {
   return {
@@ -90,6 +103,7 @@ class MapWithPoints {
         legendTrace(colorbar),
         pointTrace("training", "#ffffff"),
         { ...pointTrace("test", "#111111"), visible: false },
+        ringTrace(),
       ],
       layout,
       PLOT_CONFIG,
@@ -148,6 +162,11 @@ class MapWithPoints {
       },
       [1, 2],
     );
+  }
+
+  /** Ring the points at [xs, ys] (none: empty lists); sizes: one per ring, or one for all. */
+  setRings(xs, ys, sizes = 13) {
+    return Plotly.restyle(this.el, { x: [xs], y: [ys], "marker.size": [sizes] }, [3]);
   }
 
   setShowTest(show) {

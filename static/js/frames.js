@@ -2,8 +2,9 @@
 // Knows the byte layout only; what the arrays mean is for the widgets.
 
 const MAGIC = "NNPF";
-const VERSION = 1;
-const HEADER_START = 9; // magic (4) + version (1) + header length (4)
+const VERSION = 2;
+const BODY_START = 10; // magic (4) + version (1) + flags (1) + header length (4)
+const COMPRESSED = 1; // flag: the body (header and arrays) is one zlib stream
 
 const ARRAY_TYPES = {
   uint8: Uint8Array,
@@ -72,22 +73,49 @@ export class FrameArray {
   }
 }
 
-/** Decode one binary message into {header, arrays: {name: FrameArray}}. */
-export async function decodeFrame(buffer) {
-  if (buffer.byteLength < HEADER_START) throw new FrameError("frame shorter than its preamble");
-  const bytes = new Uint8Array(buffer);
-  const magic = String.fromCharCode(...bytes.subarray(0, 4));
-  if (magic !== MAGIC) throw new FrameError(`not a frame (magic ${JSON.stringify(magic)})`);
-  if (bytes[4] !== VERSION) throw new FrameError(`frame version ${bytes[4]}, expected ${VERSION}`);
-  const headerLength = new DataView(buffer).getUint32(5, true);
-  const headerEnd = HEADER_START + headerLength;
-  if (headerEnd > buffer.byteLength) throw new FrameError("frame header runs past the frame");
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(HEADER_START, headerEnd)));
-  let body = buffer.slice(headerEnd);
-  if (header.compressed) body = await inflate(body);
-  const arrays = {};
-  for (const spec of header.arrays ?? []) arrays[spec.name] = new FrameArray(spec, body);
-  return { header, arrays };
+/**
+ * One connection's decoder. A map sent as a delta holds its change from the last
+ * frame that carried its name (mod 256), so the decoder keeps those codes; a new
+ * connection needs a new decoder (its first frame carries whole maps).
+ */
+export class FrameDecoder {
+  constructor() {
+    this.maps = new Map(); // name → the codes the last frame with that name carried
+  }
+
+  /** Decode one binary message into {header, arrays: {name: FrameArray}}. */
+  async decode(buffer) {
+    if (buffer.byteLength < BODY_START) throw new FrameError("frame shorter than its preamble");
+    const bytes = new Uint8Array(buffer);
+    const magic = String.fromCharCode(...bytes.subarray(0, 4));
+    if (magic !== MAGIC) throw new FrameError(`not a frame (magic ${JSON.stringify(magic)})`);
+    if (bytes[4] !== VERSION) throw new FrameError(`frame version ${bytes[4]}, expected ${VERSION}`);
+    const headerLength = new DataView(buffer).getUint32(6, true);
+    let body = buffer.slice(BODY_START);
+    if (bytes[5] & COMPRESSED) body = await inflate(body);
+    if (headerLength > body.byteLength) throw new FrameError("frame header runs past the frame");
+    const text = new TextDecoder().decode(new Uint8Array(body, 0, headerLength));
+    const header = JSON.parse(text);
+    const section = body.slice(headerLength);
+    const arrays = {};
+    for (const spec of header.arrays ?? []) {
+      const array = new FrameArray(spec, section);
+      if (spec.delta) this.addPrevious(array);
+      if (array.dtype === "uint8") this.maps.set(array.name, array.data);
+      arrays[spec.name] = array;
+    }
+    return { header, arrays };
+  }
+
+  /** A delta plus the codes it is relative to; Uint8Array arithmetic wraps mod 256. */
+  addPrevious(array) {
+    const previous = this.maps.get(array.name);
+    if (!previous || previous.length !== array.data.length) {
+      throw new FrameError(`delta for ${array.name} without its previous map`);
+    }
+    const codes = array.data;
+    for (let i = 0; i < codes.length; i++) codes[i] += previous[i];
+  }
 }
 
 async function inflate(buffer) {

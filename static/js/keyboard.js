@@ -13,6 +13,7 @@ const SHORTCUTS = {
   r: () => "reset",
   "[": () => "lesson-previous",
   "]": () => "lesson-next",
+  n: () => "stepper-next",
 };
 
 /** root: the page, whose controls hand the keys back to the shortcuts once used. */

@@ -3,12 +3,17 @@
 // The server trains; the page draws what each frame says.
 
 import { OutputChart, RepresentationChart } from "./charts.js";
+import { BatchView } from "./batch_view.js";
 import { Controls } from "./controls.js";
+import { HiddenSpace } from "./hidden_space.js";
 import { setUpKeyboard } from "./keyboard.js";
 import { Lessons } from "./lessons.js";
 import { LossChart } from "./loss_chart.js";
 import { NetworkView } from "./network_view.js";
+import { Predict } from "./predict.js";
+import { SideTabs } from "./side_tabs.js";
 import { Socket } from "./socket.js";
+import { Stepper } from "./stepper.js";
 import { Thumbnails } from "./thumbnails.js";
 import { WeightEditor } from "./weight_editor.js";
 import { setUpCopyLink, writeUrl } from "./url_state.js";
@@ -48,6 +53,14 @@ const network = new NetworkView($("diagram"), {
   edit: (target) => editor.open(target),
 });
 
+const sideTabs = new SideTabs($("side-tabs"));
+const stepper = new Stepper($("stepper"), { outputChart, network });
+
+const send = (message) => socket.send(message);
+const hiddenSpace = new HiddenSpace($("hidden-space"), send);
+const batchView = new BatchView($("show-batch"), outputChart, send);
+const predict = new Predict($("predict-panel"), $("output-chart"));
+
 const socket = new Socket(root, {
   frame: draw,
   open: () => {
@@ -57,6 +70,9 @@ const socket = new Socket(root, {
     // Speed is the tab's, not the config's: a new session starts at 1×.
     const speed = $("speed").value;
     if (Number(speed) !== 1) socket.send({ type: "speed", epochs_per_frame: speed });
+    // So are the optional views: the new session hears them again.
+    hiddenSpace.resend();
+    if ($("show-batch").checked) batchView.resend();
   },
   close: ({ reconnecting }) => setConnection(false, reconnecting),
 });
@@ -81,6 +97,7 @@ $("log-scale").addEventListener("change", (e) => lossChart.setLog(e.target.check
 $("show-test").addEventListener("change", (e) => {
   outputChart.setShowTest(e.target.checked);
   representationChart.setShowTest(e.target.checked);
+  hiddenSpace.setShowTest(e.target.checked);
 });
 $("discretize").addEventListener("change", (e) => {
   outputChart.setDiscrete(e.target.checked);
@@ -118,6 +135,11 @@ async function draw({ header, arrays }) {
   if (arrays.train_points) drawn.push(setPoints(arrays, header.output_range));
   if (header.representation) drawn.push(showRepresentation(header, arrays, diverged));
   await Promise.all(drawn);
+  if (header.stepper && !stepper.active) sideTabs.show("stepper");
+  await stepper.draw(header, arrays, state.output && outputMap(state.output));
+  if (!diverged) await hiddenSpace.draw(header, arrays, state.points);
+  await batchView.draw(header, state.points);
+  predict.draw(header, state.output);
   root.dataset.frame = String(header.frame);
 }
 
@@ -179,6 +201,7 @@ function setPoints(arrays, range) {
     testLabels: arrays.test_labels?.data ?? new Float32Array(),
   };
   const p = state.points;
+  stepper.setPoints(p);
   return outputChart.setPoints(p.train, p.trainLabels, p.test, p.testLabels, range);
 }
 

@@ -3,7 +3,7 @@
 // ones, decodes them, hands them to the page one at a time and acks each after
 // it is drawn, so the server never has more than one frame in flight.
 
-import { decodeFrame } from "./frames.js";
+import { FrameDecoder } from "./frames.js";
 
 // Close codes after which the ws extension reconnects by itself.
 const AUTO_RECONNECT = new Set([1006, 1011, 1012, 1013]);
@@ -25,6 +25,7 @@ export class Socket {
     this.handlers = handlers;
     this.wrapper = null;
     this.connection = 0; // counts opens: an ack belongs to the connection that sent the frame
+    this.decoder = new FrameDecoder();
     this.drawing = Promise.resolve();
     // Every (re)connect reads the page's URL afresh, so a reconnect restores
     // the config the URL holds now, not the one the page was loaded with.
@@ -36,6 +37,7 @@ export class Socket {
     root.addEventListener("htmx:wsOpen", (event) => {
       this.wrapper = event.detail.socketWrapper;
       this.connection += 1;
+      this.decoder = new FrameDecoder(); // a new session sends whole maps first
       this.handlers.open?.();
     });
     root.addEventListener("htmx:wsClose", (event) => {
@@ -52,9 +54,11 @@ export class Socket {
   }
 
   async receive(buffer, connection) {
+    // A frame of an older connection, still queued, is neither drawn nor acked.
+    if (connection !== this.connection) return;
     let frame;
     try {
-      frame = await decodeFrame(buffer);
+      frame = await this.decoder.decode(buffer);
     } catch (error) {
       console.warn("dropped a frame the page cannot read:", error);
       return;

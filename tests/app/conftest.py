@@ -35,34 +35,45 @@ MAX_TEXTS_BEFORE_FRAME = 100
 @dataclass
 class Frame:
     header: dict[str, Any]
-    raw: dict[str, np.ndarray]  # arrays as sent (uint8 codes, float32)
+    raw: dict[str, np.ndarray]  # arrays as the page has them (uint8 codes, deltas added; float32)
     values: dict[str, np.ndarray]  # uint8 maps decoded to floats
     size: int  # bytes on the wire
+    compressed: bool
 
 
-def read_frame(data: bytes) -> Frame:
-    """Decode one binary frame, asserting every layout rule of the protocol."""
-    magic, version, length = struct.unpack_from("<4sBI", data)
-    assert magic == b"NNPF" and version == 1
-    header = json.loads(data[9 : 9 + length].decode("utf-8"))
-    section = data[9 + length :]
-    if header.get("compressed"):
-        section = zlib.decompress(section)
-    raw, values, end, starts = {}, {}, 0, set()
-    for entry in header["arrays"]:
-        dtype = np.dtype(entry["dtype"])
-        count = int(np.prod(entry["shape"]))
-        offset = entry["offset"]
-        # Back to back in order, or sharing an earlier array's bytes exactly.
-        assert offset >= end or offset in starts, entry
-        starts.add(offset)
-        end = max(end, offset + count * dtype.itemsize)
-        assert offset + count * dtype.itemsize <= len(section), entry
-        array = np.frombuffer(section, dtype, count, offset).reshape(entry["shape"])
-        raw[entry["name"]] = array
-        if dtype == np.uint8:
-            values[entry["name"]] = _decode(array, entry)
-    return Frame(header, raw, values, len(data))
+class FrameReader:
+    """One page's frame reader. A delta map is added (mod 256) to the codes of the
+    last frame that carried its name, so the reader keeps those, as the page does."""
+
+    def __init__(self) -> None:
+        self.maps: dict[str, np.ndarray] = {}
+
+    def __call__(self, data: bytes) -> Frame:
+        """Decode one binary frame, asserting every layout rule of the protocol."""
+        magic, version, flags, length = struct.unpack_from("<4sBBI", data)
+        assert magic == b"NNPF" and version == 2 and flags in (0, 1)
+        body = zlib.decompress(data[10:]) if flags & 1 else data[10:]
+        header = json.loads(body[:length].decode("utf-8"))
+        section = body[length:]
+        raw, values, end, starts = {}, {}, 0, set()
+        for entry in header["arrays"]:
+            dtype = np.dtype(entry["dtype"])
+            count = int(np.prod(entry["shape"]))
+            offset = entry["offset"]
+            # Back to back in order, or sharing an earlier array's bytes exactly.
+            assert offset >= end or offset in starts, entry
+            starts.add(offset)
+            end = max(end, offset + count * dtype.itemsize)
+            assert offset + count * dtype.itemsize <= len(section), entry
+            array = np.frombuffer(section, dtype, count, offset).reshape(entry["shape"])
+            if entry.get("delta"):
+                assert dtype == np.uint8 and entry["name"] in self.maps, entry
+                array = array + self.maps[entry["name"]]  # uint8: mod 256
+            raw[entry["name"]] = array
+            if dtype == np.uint8:
+                self.maps[entry["name"]] = array
+                values[entry["name"]] = _decode(array, entry)
+        return Frame(header, raw, values, len(data), bool(flags & 1))
 
 
 def _decode(codes: np.ndarray, entry: dict[str, Any]) -> np.ndarray:
@@ -82,6 +93,7 @@ class Tab:
     def __init__(self, socket: Any) -> None:
         self.socket = socket
         self.texts: list[str] = []
+        self.read = FrameReader()
 
     def send(self, kind: str, **fields: Any) -> None:
         self.socket.send_text(json.dumps({"type": kind, **fields}))
@@ -90,7 +102,7 @@ class Tab:
         message = self._next()
         assert message["type"] == "websocket.send", message
         if message.get("bytes") is not None:
-            return read_frame(message["bytes"])
+            return self.read(message["bytes"])
         return message["text"]
 
     def until_closed(self, limit: int = MAX_TEXTS_BEFORE_FRAME) -> tuple[list[str], int]:
@@ -175,8 +187,9 @@ def tab(connect: Callable[..., Tab]) -> Tab:
 
 
 @pytest.fixture
-def frame_reader() -> Callable[[bytes], Frame]:
-    return read_frame
+def frame_reader() -> Callable[[], FrameReader]:
+    """Makes a reader per page: ``read = frame_reader()``, then ``read(data)``."""
+    return FrameReader
 
 
 @dataclass

@@ -4,6 +4,7 @@ long it took, and every wait is bounded by turns of the event loop."""
 
 import asyncio
 import json
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -94,8 +95,9 @@ class Recorder:
     def header(self, index: int = -1) -> dict:
         """The JSON header of a sent frame (the last by default)."""
         frame = self.frames[index]
-        length = int.from_bytes(frame[5:9], "little")
-        return json.loads(frame[9 : 9 + length])
+        flags, length = frame[5], int.from_bytes(frame[6:10], "little")
+        body = zlib.decompress(frame[10:]) if flags & 1 else frame[10:]  # docs/protocol.md
+        return json.loads(body[:length])
 
     async def message(self, kind: str, **fields: object) -> None:
         await self.session.handle(parse_message(json.dumps({"type": kind, **fields})))

@@ -19,13 +19,14 @@ def names(frame) -> set[str]:
 
 def test_a_stream_gets_what_changed_and_a_late_page_gets_everything(frame_reader):
     trainer = Trainer.from_config({"hidden": [3]})
-    stream = PageState()
-    build_frame(moment(trainer, 1), stream, compress=True)
+    stream, follower = PageState(), frame_reader()
+    follower(build_frame(moment(trainer, 1), stream, compress=True))
     for _ in range(3):
         trainer.epoch()
     now = moment(trainer, 2)
-    delta = frame_reader(build_frame(now, stream, compress=True))
-    late = frame_reader(build_frame(now, PageState(), compress=True))
+    delta = follower(build_frame(now, stream, compress=True))
+    newcomer = frame_reader()
+    late = newcomer(build_frame(now, PageState(), compress=True))
     assert delta.header["reset"] is False and late.header["reset"] is True
     assert delta.header["history"]["epoch"] == [1, 2, 3] == late.header["history"]["epoch"]
     assert "config" not in delta.header and late.header["config"]["hidden"] == [3]
@@ -34,9 +35,11 @@ def test_a_stream_gets_what_changed_and_a_late_page_gets_everything(frame_reader
     assert delta.raw["output"].tobytes() == late.raw["output"].tobytes()
     # From there on the late page follows the stream: the next delta suits both.
     trainer.epoch()
-    assert frame_reader(build_frame(moment(trainer, 3), stream, True)).header["history"][
-        "epoch"
-    ] == [4]
+    data = build_frame(moment(trainer, 3), stream, True)
+    for page in (follower, newcomer):
+        frame = page(data)
+        assert frame.header["history"]["epoch"] == [4]
+        assert frame.raw["neurons"].tobytes() == follower.maps["neurons"].tobytes()
 
 
 def test_a_moment_computes_its_maps_once_for_any_number_of_pages(monkeypatch):
@@ -54,10 +57,61 @@ def test_a_moment_computes_its_maps_once_for_any_number_of_pages(monkeypatch):
                                                  ({"features": ["x1", "r"]}, True)])  # fmt: skip
 def test_the_data_is_resent_when_the_trainers_data_version_moves(frame_reader, changes, resent):
     trainer = Trainer.from_config({})
-    page = PageState()
-    build_frame(moment(trainer, 1), page, compress=True)
+    page, read = PageState(), frame_reader()
+    read(build_frame(moment(trainer, 1), page, compress=True))
     version = trainer.data_version
     trainer.configure(changes)
-    frame = frame_reader(build_frame(moment(trainer, 2, run=1), page, compress=True))
+    frame = read(build_frame(moment(trainer, 2, run=1), page, compress=True))
     assert (trainer.data_version != version) == resent == bool(names(frame) >= DATA)
     assert frame.header["reset"] is True and "config" in frame.header
+
+
+def deltas(frame) -> set[str]:
+    return {entry["name"] for entry in frame.header["arrays"] if entry.get("delta")}
+
+
+def test_maps_go_as_deltas_from_the_last_frame_and_decode_to_the_full_maps(frame_reader):
+    trainer = Trainer.from_config({})
+    stream, read = PageState(), frame_reader()
+    first = read(build_frame(moment(trainer, 1), stream, compress=True))
+    assert not deltas(first)
+    for number in range(2, 5):
+        trainer.epoch()
+        now = moment(trainer, number)
+        frame = read(build_frame(now, stream, compress=True))
+        whole = frame_reader()(build_frame(now, PageState(), compress=True))
+        assert deltas(frame) == {"output", "neurons", "representation_output"}
+        for name in deltas(frame):
+            assert frame.raw[name].tobytes() == whole.raw[name].tobytes(), name
+        assert frame.size < whole.size / 2
+    # The representation's output is the output's bytes: its delta is stored once too.
+    offsets = {e["name"]: e["offset"] for e in frame.header["arrays"]}
+    assert offsets["representation_output"] == offsets["output"]
+
+
+@pytest.mark.parametrize("change", ["reset", "rebuild", "new data"])
+def test_a_reset_or_new_data_sends_whole_maps(frame_reader, change):
+    trainer = Trainer.from_config({})
+    stream, read = PageState(), frame_reader()
+    read(build_frame(moment(trainer, 1), stream, compress=True))
+    trainer.epoch()
+    read(build_frame(moment(trainer, 2), stream, compress=True))
+    if change == "reset":
+        trainer.reset()
+    else:
+        trainer.configure({"hidden": [5]} if change == "rebuild" else {"noise": 0.2})
+    frame = read(build_frame(moment(trainer, 3, run=1), stream, compress=True))
+    assert not deltas(frame) and frame.header["reset"] is True
+    assert frame.raw["neurons"].shape[0] == (5 if change == "rebuild" else 6)
+
+
+def test_a_map_that_comes_back_is_a_delta_from_the_last_frame_that_carried_it(frame_reader):
+    trainer = Trainer.from_config({"features": ["x1", "x2", "r"]})
+    stream, read = PageState(), frame_reader()
+    views = [["x1", "r"], ["x1", "x2"], ["x2", "r"]]  # r and x1 alone: no plane
+    for number, pair in enumerate([*views, ["x1", "x2", "r"][:2]], start=1):
+        trainer.epoch()
+        now = Moment(trainer, number, playing=True, run=0, pair=pair, at_record=True)
+        frame = read(build_frame(now, stream, compress=True))
+        whole = frame_reader()(build_frame(now, PageState(), compress=True))
+        assert frame.raw["output"].tobytes() == whole.raw["output"].tobytes()

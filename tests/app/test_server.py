@@ -49,15 +49,16 @@ def wait_for_no_sessions(live_server) -> None:
 
 
 def stream_from(tabs, frame_reader) -> None:
+    readers = {tab: frame_reader() for tab in tabs}
     for tab in tabs:
-        first = frame_reader(tab.recv(timeout=10))
+        first = readers[tab](tab.recv(timeout=10))
         assert first.header["reset"] is True and "train_points" in first.raw
         tab.send(json.dumps({"type": "ack", "frame": first.header["frame"]}))
         tab.send(json.dumps({"type": "play"}))
     for tab in tabs:
         epochs = []
         for _ in range(5):
-            frame = frame_reader(tab.recv(timeout=10))
+            frame = readers[tab](tab.recv(timeout=10))
             epochs.append(frame.header["epoch"])
             tab.send(json.dumps({"type": "ack", "frame": frame.header["frame"]}))
         assert epochs == sorted(epochs) and epochs[-1] >= 5

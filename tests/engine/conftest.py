@@ -54,3 +54,9 @@ def train() -> Callable[[Mapping[str, Any], int], Trainer]:
         return trainer
 
     return run
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: tens of seconds, bounded by timeouts (deselect with -m 'not slow')"
+    )

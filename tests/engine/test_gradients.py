@@ -34,21 +34,27 @@ def _check_gradients(net, loss_name, numeric_gradient, gradient_error, mask_seed
 
     def mean_loss(params):
         net.params[...] = params
-        out, _ = net.forward(X, True, np.random.default_rng(mask_seed), dropout)
-        return float(loss.value(out, t).mean())
+        out, caches = net.forward(X, True, np.random.default_rng(mask_seed), dropout)
+        return float(loss.value(_loss_input(loss, out, caches), t).mean())
 
     start = net.params.copy()
     numeric = numeric_gradient(mean_loss, start)
     net.params[...] = start
     out, caches = net.forward(X, True, np.random.default_rng(mask_seed), dropout)
-    analytic = net.backward(caches, loss.grad(out, t) / len(t)).copy()
+    dsignal = loss.grad(_loss_input(loss, out, caches), t) / len(t)
+    analytic = net.backward(caches, dsignal, pre_activation=loss.output is not None).copy()
     assert np.abs(numeric).max() > 1e-6, "a vanishing gradient would check nothing"
     assert gradient_error(analytic, numeric) < TOLERANCE
     return keep_masks(caches)
 
 
 def _output_for(loss_name: str) -> str:
-    return "sigmoid" if loss_name == "cross_entropy" else "tanh"
+    return LOSSES[loss_name].output or "tanh"
+
+
+def _loss_input(loss, out, caches):
+    """The output, or for a loss written for the output's activation, its pre-activation."""
+    return out if loss.output is None else caches[-1].z[:, 0]
 
 
 @pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "batch_norm"])
