@@ -30,6 +30,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+import zlib
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -38,7 +39,8 @@ from websockets.asyncio.client import connect
 ROOT = Path(__file__).resolve().parent.parent
 RATES = (0.03, 0.01)  # the lecturer toggles between them: a live change, no rebuild
 START_SECONDS = 60
-HEAD = struct.Struct("<4sBI")  # the frame's magic, version, header length (docs/protocol.md)
+HEAD = struct.Struct("<4sBBI")  # magic, version, flags, header length (docs/protocol.md)
+COMPRESSED = 1  # the flag: the body (header, then arrays) is zlib-compressed
 
 
 def free_port() -> int:
@@ -48,8 +50,12 @@ def free_port() -> int:
 
 
 def header_of(frame: bytes) -> dict:
-    _, _, length = HEAD.unpack_from(frame)
-    return json.loads(frame[HEAD.size : HEAD.size + length])
+    """Only the header's bytes are inflated: the client's CPU stays with the server."""
+    _, _, flags, length = HEAD.unpack_from(frame)
+    body = frame[HEAD.size :]
+    if flags & COMPRESSED:
+        body = zlib.decompressobj().decompress(body, length)
+    return json.loads(body[:length])
 
 
 def wait_for(url: str) -> None:

@@ -12,7 +12,7 @@ from app.rooms.redis_rooms import RedisRooms
 from app.rooms.relay import Publisher, Relay
 from app.settings import Settings
 from engine.trainer import Trainer
-from tests.app.conftest import read_frame
+from tests.app.conftest import FrameReader
 
 
 def test_followers_get_deltas_when_synced_and_one_full_frame_when_catching_up():
@@ -27,8 +27,10 @@ async def _scenario() -> None:
     got: dict[str, list[dict]] = {"a": [], "b": []}
 
     def sender(name: str):
+        read = FrameReader()  # each page's own
+
         async def send(frame: str | bytes) -> None:
-            got[name].append(read_frame(frame).header)
+            got[name].append(read(frame).header)
 
         return send
 

@@ -20,7 +20,7 @@ import httpx2 as httpx
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
-from tests.app.conftest import Frame, read_frame
+from tests.app.conftest import Frame, FrameReader
 
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 30  # bound on a service coming up: a hang fails instead of stalling
@@ -160,13 +160,14 @@ class Socket:
         )
         self.connection: ClientConnection = self._context.__enter__()
         self.texts: list[str] = []
+        self.read = FrameReader()  # this page's: delta maps build on its earlier frames
 
     def send(self, kind: str, **fields: Any) -> None:
         self.connection.send(json.dumps({"type": kind, **fields}))
 
     def receive(self) -> str | Frame:
         message = self.connection.recv(timeout=RECEIVE_SECONDS)
-        return read_frame(message) if isinstance(message, bytes) else message
+        return self.read(message) if isinstance(message, bytes) else message
 
     def frame(self, ack: bool = True) -> Frame:
         for _ in range(MAX_MESSAGES):
@@ -195,7 +196,7 @@ class Socket:
             except TimeoutError:
                 return frames
             if isinstance(message, bytes):
-                frames.append(read_frame(message))
+                frames.append(self.read(message))
                 self.send("ack", frame=frames[-1].header["frame"])
 
     def fragment(self, needle: str) -> str:
@@ -225,7 +226,7 @@ def lead_until(lecturer: Socket, student: Socket, wanted: Callable[[Frame], bool
         except TimeoutError:
             continue
         if isinstance(message, bytes):
-            lecturer.send("ack", frame=read_frame(message).header["frame"])
+            lecturer.send("ack", frame=lecturer.read(message).header["frame"])
     raise AssertionError(f"no wanted frame after {MAX_MESSAGES} polls")
 
 
