@@ -1,6 +1,7 @@
 """A class across two ``nn-playground`` processes sharing a real Redis: the lecturer
 on one, students on the other (docs/design.md, "Rooms")."""
 
+import re
 import time
 
 import httpx2 as httpx
@@ -112,3 +113,29 @@ def test_a_class_through_nginx_with_websocket_upgrades(nginx, sockets):
     lecturer.send("play")
     for student in students:
         assert lead_until(lecturer, student, lambda f: f.header["epoch"] >= 1)
+
+
+def test_the_spotlight_shows_a_fork_from_another_process_on_the_lecturers_screen(servers, sockets):
+    one, two = servers
+    code, key = start_class(one.url)
+    lecturer = sockets(one.url, code, key)
+    explorer = sockets(two.url, code)
+    lecturer.frame()
+    lecturer.send("release")
+    explorer.fragment("Explore from here")
+    explorer.send("fork")
+    explorer.frame()
+    for epoch in (1, 2):
+        explorer.send("step", unit="epoch")
+        explorer.frame_where(lambda f, e=epoch: f.header["epoch"] == e)
+    row = re.search(
+        r'data-student="(s\d+)" class="room-exploring"', lecturer.fragment("room-exploring")
+    )
+    assert row is not None
+    lecturer.send("spotlight", student=row.group(1))
+    # The explorer's page acks its fork's frames, which the lecturer's page now draws.
+    shown = lead_until(explorer, lecturer, lambda f: f.header["epoch"] == 2)
+    assert shown.header["reset"]
+    lecturer.send("spotlight", student=None)
+    # The lecturer's own run, whole again (frames of the fork already sent come first).
+    assert lecturer.frame_where(lambda f: f.header["reset"] and f.header["epoch"] == 0)
