@@ -6,7 +6,8 @@ the processes share lives in Redis (docs/design.md, "Rooms"):
 
 - ``room:{code}`` hash: the key's hash, ``released``, ``spotlight``, ``goal`` (JSON);
 - ``room:{code}:students`` hash: student id → their class-table row (JSON, with
-  when it was written; rows older than ``STALE_TICKS`` ticks are a gone process's);
+  when it was written; rows older than ``STALE_TICKS`` ticks, and ``STALE_SECONDS``,
+  are a gone process's);
 - ``room:{code}:state``: the leader's trainer (engine/trainer_state.py), saved
   every tick while the lecturer is here and when they leave: forks on other
   processes and a lecturer who reconnects anywhere start from it;
@@ -44,7 +45,9 @@ from engine.trainer import Trainer
 
 log = logging.getLogger(__name__)
 
-STALE_TICKS = 5  # a student row not refreshed for this many ticks is dropped
+# A student row not refreshed for this many ticks (and at least STALE_SECONDS) is a
+# gone process's; the floor keeps a busy process's rows while its ticks run late.
+STALE_TICKS, STALE_SECONDS = 5, 10.0
 LEAD_TICKS = 3  # the lecturer's claim outlives its last refresh by this many ticks
 QUEUE = 256  # writes waiting at most; past it one is dropped (relays catch up)
 RETRY_SECONDS = 1.0
@@ -172,7 +175,7 @@ class RedisRoom(Room):
                 "room %s: Redis unreachable (%s); showing this process's students", self.code, exc
             )
             return table
-        horizon = now - STALE_TICKS * self.tick_seconds
+        horizon = now - max(STALE_TICKS * self.tick_seconds, STALE_SECONDS)
         rows = []
         for raw in stored.values():
             data = json.loads(raw)
