@@ -113,30 +113,30 @@ async def start_class(request: Request) -> Response:
     return response
 
 
-async def _find_page(request: Request, typed: str) -> tuple[Room | None, Response | None]:
+async def _find_page(request: Request, typed: str) -> Room | Response:
     """The room, or the page that says why not (unknown code, guessing, no Redis)."""
     try:
         room, error = await _find(request, typed)
     except RoomsUnavailableError as exc:
-        return None, _notice(request, str(exc), 503)
+        return _notice(request, str(exc), 503)
     if room is None:
-        return None, _notice(request, error or "", 429 if error == GUESSING else 404)
-    return room, None
+        return _notice(request, error or "", 429 if error == GUESSING else 404)
+    return room
 
 
 @router.get("/join")
 async def join(request: Request, code: str = "") -> Response:
-    room, refusal = await _find_page(request, code)
-    if refusal is not None or room is None:
-        return refusal or Response(status_code=500)
+    room = await _find_page(request, code)
+    if isinstance(room, Response):
+        return room
     return RedirectResponse(f"/r/{room.code}", status_code=303)
 
 
 @router.get("/r/{code}", response_class=HTMLResponse)
 async def room_page(request: Request, code: str) -> Response:
-    room, refusal = await _find_page(request, code)
-    if refusal is not None or room is None:
-        return refusal or Response(status_code=500)
+    room = await _find_page(request, code)
+    if isinstance(room, Response):
+        return room
     key = request.cookies.get(COOKIE)
     lecturer = key_matches(key, room.key_hash)
     context = page_context(room.trainer.config, None, request.app.state.lessons)

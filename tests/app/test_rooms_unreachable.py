@@ -5,6 +5,7 @@ import socket
 
 import pytest
 
+from app.cli import build_parser
 from app.settings import Settings
 from tests.app.conftest import FAST
 
@@ -30,3 +31,10 @@ def test_single_tabs_work_and_room_pages_say_redis_is_unreachable(client, tab):
         assert page.status_code == 503 and "cannot reach its Redis" in page.text
     with client.websocket_connect("/r/ACDEFG/ws") as room:
         assert "Single playground tabs still work" in room.receive_text()
+
+
+def test_redis_is_chosen_by_flag_or_environment_variable():
+    url = "redis://127.0.0.1:7/0"
+    assert build_parser().parse_args(["--redis", url]).redis == url
+    assert Settings.from_env({"NNP_REDIS_URL": url}).redis_url == url
+    assert Settings.from_env({}).redis_url == ""  # rooms in the process by default
