@@ -75,6 +75,7 @@ class RedisRoom(Room):
         self._tasks: list[asyncio.Task[None]] = []
         self._token = secrets.token_hex(8)  # this process's lecturer claim
         self._touched = -1.0
+        self._lead_held = True  # by some process, as of the last tick
         return Relay(self._ask_full)
 
     # Life in this process: from the first socket to the last
@@ -127,6 +128,10 @@ class RedisRoom(Room):
         super().drop(student)
         self._queue(lambda r: r.hdel(self.k["students"], student.id))
 
+    @property
+    def lecturer_away(self) -> bool:
+        return self.leader is None and not self._lead_held
+
     async def claim_lead(self) -> bool:
         lease = int(LEAD_TICKS * self.tick_seconds * 1000) + 1000
         async with unavailable():
@@ -167,14 +172,16 @@ class RedisRoom(Room):
             for name in ("room", "state", "ids"):
                 pipe.expire(self.k[name], self.ttl)
         pipe.expire(self.k["students"], self.ttl)  # rows written since the last activity
+        pipe.exists(self.k["leader"])
         pipe.hgetall(self.k["students"])
         try:
-            stored = (await pipe.execute())[-1]
+            *_, held, stored = await pipe.execute()
         except (RedisError, OSError) as exc:
             log.warning(
                 "room %s: Redis unreachable (%s); showing this process's students", self.code, exc
             )
             return table
+        self._lead_held = bool(held)
         horizon = now - max(STALE_TICKS * self.tick_seconds, STALE_SECONDS)
         rows = []
         for raw in stored.values():

@@ -153,6 +153,11 @@ class Room:
             student.stop_fork()
         student.fork = student.stop_fork = None
 
+    @property
+    def lecturer_away(self) -> bool:
+        """No lecturer socket leads the class now (in any process)."""
+        return self.leader is None
+
     def exploring(self, student_id: str) -> bool:
         """Whether a student explores now: here, or (from the last tick) elsewhere."""
         local = self.students.get(student_id)

@@ -114,3 +114,12 @@ def test_check_reads_the_forks_own_history(goal, expected):
     assert sorted([Result(True, 1, 1), Result(False, 90, 9), Result(False, 17, 9)])[0] == (
         Result(False, 17, 9)
     )
+
+
+def test_students_are_told_while_the_lecturer_is_away(client, room_tabs):  # noqa: F811
+    code, key = start(client)
+    student = room_tabs(code)
+    assert "The lecturer is away" in fragment(student, 'id="room-status"')
+    lecturer = room_tabs(code, key)
+    lecturer.frame()
+    assert "room-away" not in fragment(student, r'^(?!.*room-away).*id="room-status"')

@@ -87,6 +87,7 @@ def test_a_lecturer_whose_process_died_resumes_on_the_other(servers, sockets):
         lecturer.frame_where(lambda f, e=epoch: f.header["epoch"] == e)
     lecturer.fragment('id="room-class"')  # a tick after the last step: its state is saved
     one.process.kill()
+    student.fragment("The lecturer is away")  # once the dead process's claim lapses
     for _ in range(ATTEMPTS):
         resumed = sockets(two.url, code, key)
         message = resumed.receive()
