@@ -94,7 +94,7 @@ def test_a_bad_url_renders_the_defaults_with_the_error_beside_its_control(client
     response = client.get("/?learning_rate=50")
     assert response.status_code == 200
     error = re.search(r'<span id="error-learning_rate"[^>]*>([^<]*)</span>', response.text)
-    assert error and "0 … 10" in error.group(1)
+    assert error and "above 0 and at most 10" in error.group(1)
     assert selected(client, "?learning_rate=50", "learning_rate") == "0.03"
 
 
