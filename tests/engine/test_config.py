@@ -103,7 +103,10 @@ def test_config_error_is_a_value_error():
         ({"learning_rate": 0}, "Learning rate must be a number above 0 and at most 10"),
         ({"dropout": 1}, "Dropout must be a number from 0 to 0.9"),
         ({"regularization_rate": 20}, "Regularization rate must be a number from 0 to 10"),
-        ({"batch_size": 300}, "Batch size must be a whole number from 1 to 250 — the training set has 250 points"),
+        (
+            {"batch_size": 300},
+            "Batch size must be a whole number from 1 to 250 — the training set has 250 points",
+        ),
         ({"hidden": [20]}, "1 … 16"),
         ({"activation": "swish"}, "relu, leaky_relu"),
         ({"features": ["z"]}, "x1, x2"),
