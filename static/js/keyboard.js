@@ -44,10 +44,10 @@ export function setUpKeyboard(root) {
 }
 
 /**
- * A focused menu or slider keeps the keys (space, the arrows) for itself, and a
- * focused checkbox takes space to untick it: once one has made its change, blur
- * it so the shortcuts work again. A checkbox ticked from the keyboard keeps the
- * focus, so tabbing on from it still works.
+ * A focused menu, slider or checkbox keeps the keys (space, the arrows) for
+ * itself: once the pointer has changed one, blur it so the shortcuts work again.
+ * One changed from the keyboard keeps the focus, so the arrows go on moving the
+ * slider (never stepping the network) and tabbing on from it still works.
  */
 function handKeysBack(root) {
   let pointer = false;
@@ -55,7 +55,7 @@ function handKeysBack(root) {
   document.addEventListener("keydown", () => (pointer = false), true);
   root.addEventListener("change", (event) => {
     const el = event.target;
-    const menu = el.tagName === "SELECT" || el.type === "range";
-    if (menu || (el.type === "checkbox" && pointer)) el.blur();
+    const kept = el.tagName === "SELECT" || el.type === "range" || el.type === "checkbox";
+    if (kept && pointer) el.blur();
   });
 }

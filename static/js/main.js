@@ -161,6 +161,14 @@ function showMetrics(header) {
   $("test-loss").textContent = loss(header.test_loss);
   $("train-accuracy").textContent = percent(header.train_accuracy);
   $("test-accuracy").textContent = percent(header.test_accuracy);
+  // The charts' text alternative: the numbers they show now.
+  const scores = (kind, shown) => {
+    const [test, train] = [header[`test_${kind}`], header[`train_${kind}`]];
+    return `test ${kind} ${shown(test)}, training ${kind} ${shown(train)}`;
+  };
+  $("loss-chart").setAttribute("aria-label", `Loss over the epochs: ${scores("loss", loss)}`);
+  const accuracy = scores("accuracy", percent);
+  $("output-chart").setAttribute("aria-label", `The network's output: ${accuracy}`);
 }
 
 /** Three decimals, or three digits and an exponent for a loss that is blowing up. */
