@@ -1,5 +1,6 @@
 // Keyboard shortcuts (shown in the page's hint): space play/pause, s or →
-// step (shift: one epoch), r reset, [ and ] the previous and next lesson step.
+// step (shift: one epoch), r reset, [ and ] the previous and next lesson step,
+// p presenter mode.
 // They press the same buttons a mouse does, and not those a lesson locked or hid.
 
 const TYPING = new Set(["INPUT", "SELECT", "TEXTAREA"]);
@@ -14,6 +15,7 @@ const SHORTCUTS = {
   "[": () => "lesson-previous",
   "]": () => "lesson-next",
   n: () => "stepper-next",
+  p: () => "present",
 };
 
 /** root: the page, whose controls hand the keys back to the shortcuts once used. */

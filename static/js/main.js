@@ -11,6 +11,7 @@ import { Lessons } from "./lessons.js";
 import { LossChart } from "./loss_chart.js";
 import { NetworkView } from "./network_view.js";
 import { Predict } from "./predict.js";
+import { Presenter } from "./presenter.js";
 import { SideTabs } from "./side_tabs.js";
 import { Socket } from "./socket.js";
 import { Stepper } from "./stepper.js";
@@ -92,6 +93,7 @@ if (page.lesson) {
   controls.syncSpeed(lessons.step.speed);
 }
 setUpCopyLink($("copy-link"));
+new Presenter(root, $("present"));
 $("reconnect").addEventListener("click", () => socket.reconnect());
 $("log-scale").addEventListener("change", (e) => lossChart.setLog(e.target.checked));
 $("show-test").addEventListener("change", (e) => {

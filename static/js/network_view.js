@@ -240,7 +240,7 @@ export class NetworkView {
       const w = weights[layer]?.[i]?.[j];
       if (w === undefined) continue;
       link.setAttribute("stroke", cssColour(w));
-      link.setAttribute("stroke-width", String(Math.min(MAX_LINK_WIDTH, 1 + Math.abs(w) * 1.6)));
+      setLinkWidth(link, Math.min(MAX_LINK_WIDTH, 1 + Math.abs(w) * 1.6));
       hit.dataset.weight = String(w);
       hit.setAttribute("aria-label", `Weight ${format(w)}, ${this.linkLabel(layer, i, j)}`);
     }
@@ -299,4 +299,9 @@ function cardText(target) {
 function besideOf(el) {
   const box = el.getBoundingClientRect();
   return [box.right + 8, box.top];
+}
+
+/** A link's width: `px` times --link-scale (presenter mode thickens every link). */
+export function setLinkWidth(link, px) {
+  link.style.strokeWidth = `calc(var(--link-scale, 1) * ${px}px)`;
 }
