@@ -16,6 +16,7 @@ import { SideTabs } from "./side_tabs.js";
 import { Socket } from "./socket.js";
 import { Stepper } from "./stepper.js";
 import { Thumbnails } from "./thumbnails.js";
+import { ViewState } from "./view_state.js";
 import { WeightEditor } from "./weight_editor.js";
 import { setUpCopyLink, writeUrl } from "./url_state.js";
 
@@ -73,6 +74,7 @@ const socket = new Socket(root, {
     if (Number(speed) !== 1) socket.send({ type: "speed", epochs_per_frame: speed });
     // So are the optional views: the new session hears them again.
     hiddenSpace.resend();
+    view.resend(send);
     if ($("show-batch").checked) batchView.resend();
   },
   close: ({ reconnecting }) => setConnection(false, reconnecting),
@@ -83,6 +85,7 @@ const lessons = new Lessons(root, page.lessons, {
   open: (name, number, step) => {
     // The server sets the step's speed too; the menu shows it.
     controls.syncSpeed(step.speed);
+    view.record("speed");
     socket.send({ type: "open", lesson: name, step: number });
   },
   left: () => writeUrl(state.config, page.defaults),
@@ -105,6 +108,8 @@ $("discretize").addEventListener("change", (e) => {
   outputChart.setDiscrete(e.target.checked);
   representationChart.setDiscrete(e.target.checked);
 });
+// After the listeners above: restoring a checkbox fires its change.
+const view = new ViewState();
 function setConnection(connected, reconnecting = false) {
   root.dataset.connected = String(connected);
   $("connection-banner").hidden = connected;
