@@ -10,6 +10,7 @@ import { setUpKeyboard } from "./keyboard.js";
 import { Lessons } from "./lessons.js";
 import { LossChart } from "./loss_chart.js";
 import { NetworkView } from "./network_view.js";
+import { OutputReadout } from "./output_readout.js";
 import { Predict } from "./predict.js";
 import { Presenter } from "./presenter.js";
 import { SideTabs } from "./side_tabs.js";
@@ -46,6 +47,7 @@ const outputChart = new OutputChart($("output-chart"));
 const lossChart = new LossChart($("loss-chart"));
 const representationChart = new RepresentationChart($("representation-chart"));
 const editor = new WeightEditor($("weight-editor"));
+const readout = new OutputReadout($("output-chart"), $("output-readout"));
 const network = new NetworkView($("diagram"), {
   featureLabels: page.feature_labels,
   hover: (target) => {
@@ -133,6 +135,7 @@ async function draw({ header, arrays }) {
   if (arrays.output && !diverged) state.output = arrays.output;
   if ((arrays.neurons || header.reset) && !diverged) state.neurons = arrays.neurons ?? null;
   network.update(header, arrays, { diverged });
+  readout.set(state.output);
   // The diagram's layer buttons are made afresh with the layers: lock them again.
   if (header.config) lessons.applyControls();
   const drawn = [
