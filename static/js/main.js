@@ -10,11 +10,14 @@ import { setUpKeyboard } from "./keyboard.js";
 import { Lessons } from "./lessons.js";
 import { LossChart } from "./loss_chart.js";
 import { NetworkView } from "./network_view.js";
+import { OutputReadout } from "./output_readout.js";
 import { Predict } from "./predict.js";
+import { Presenter } from "./presenter.js";
 import { SideTabs } from "./side_tabs.js";
 import { Socket } from "./socket.js";
 import { Stepper } from "./stepper.js";
 import { Thumbnails } from "./thumbnails.js";
+import { ViewState } from "./view_state.js";
 import { WeightEditor } from "./weight_editor.js";
 import { setUpCopyLink, writeUrl } from "./url_state.js";
 
@@ -44,6 +47,7 @@ const outputChart = new OutputChart($("output-chart"));
 const lossChart = new LossChart($("loss-chart"));
 const representationChart = new RepresentationChart($("representation-chart"));
 const editor = new WeightEditor($("weight-editor"));
+const readout = new OutputReadout($("output-chart"), $("output-readout"));
 const network = new NetworkView($("diagram"), {
   featureLabels: page.feature_labels,
   hover: (target) => {
@@ -72,6 +76,7 @@ const socket = new Socket(root, {
     if (Number(speed) !== 1) socket.send({ type: "speed", epochs_per_frame: speed });
     // So are the optional views: the new session hears them again.
     hiddenSpace.resend();
+    view.resend(send);
     if ($("show-batch").checked) batchView.resend();
   },
   close: ({ reconnecting }) => setConnection(false, reconnecting),
@@ -82,6 +87,7 @@ const lessons = new Lessons(root, page.lessons, {
   open: (name, number, step) => {
     // The server sets the step's speed too; the menu shows it.
     controls.syncSpeed(step.speed);
+    view.record("speed");
     socket.send({ type: "open", lesson: name, step: number });
   },
   left: () => writeUrl(state.config, page.defaults),
@@ -92,6 +98,7 @@ if (page.lesson) {
   controls.syncSpeed(lessons.step.speed);
 }
 setUpCopyLink($("copy-link"));
+new Presenter(root, $("present"));
 $("reconnect").addEventListener("click", () => socket.reconnect());
 $("log-scale").addEventListener("change", (e) => lossChart.setLog(e.target.checked));
 $("show-test").addEventListener("change", (e) => {
@@ -103,6 +110,8 @@ $("discretize").addEventListener("change", (e) => {
   outputChart.setDiscrete(e.target.checked);
   representationChart.setDiscrete(e.target.checked);
 });
+// After the listeners above: restoring a checkbox fires its change.
+const view = new ViewState();
 function setConnection(connected, reconnecting = false) {
   root.dataset.connected = String(connected);
   $("connection-banner").hidden = connected;
@@ -126,6 +135,7 @@ async function draw({ header, arrays }) {
   if (arrays.output && !diverged) state.output = arrays.output;
   if ((arrays.neurons || header.reset) && !diverged) state.neurons = arrays.neurons ?? null;
   network.update(header, arrays, { diverged });
+  readout.set(state.output);
   // The diagram's layer buttons are made afresh with the layers: lock them again.
   if (header.config) lessons.applyControls();
   const drawn = [
@@ -161,6 +171,14 @@ function showMetrics(header) {
   $("test-loss").textContent = loss(header.test_loss);
   $("train-accuracy").textContent = percent(header.train_accuracy);
   $("test-accuracy").textContent = percent(header.test_accuracy);
+  // The charts' text alternative: the numbers they show now.
+  const scores = (kind, shown) => {
+    const [test, train] = [header[`test_${kind}`], header[`train_${kind}`]];
+    return `test ${kind} ${shown(test)}, training ${kind} ${shown(train)}`;
+  };
+  $("loss-chart").setAttribute("aria-label", `Loss over the epochs: ${scores("loss", loss)}`);
+  const accuracy = scores("accuracy", percent);
+  $("output-chart").setAttribute("aria-label", `The network's output: ${accuracy}`);
 }
 
 /** Three decimals, or three digits and an exponent for a loss that is blowing up. */
