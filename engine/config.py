@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
-from engine.datasets import DATASETS
+from engine.datasets import DATASETS, Dataset
 from engine.errors import InputError
 from engine.features import FEATURES
 from engine.initializers import INITIALIZERS
@@ -28,6 +28,7 @@ from engine.regularization import REGULARIZERS
 MAX_LAYERS = 8
 MAX_NEURONS = 16
 MAX_SEED = 2**32 - 1
+MAX_CLASSES = 6
 CUSTOM = "custom"
 
 
@@ -72,6 +73,9 @@ class ExperimentConfig(BaseModel):
     train_fraction: float = Field(0.5, ge=0.1, le=0.9)
     n_points: int | None = Field(None, ge=20, le=5000)
     seed: int = Field(1, ge=0, le=MAX_SEED)
+    # Two: the binary problems (labels ±1, one output neuron). Three or more: a
+    # multi-class dataset, a softmax output of that many neurons, cross-entropy.
+    classes: int = Field(2, ge=2, le=MAX_CLASSES)
     features: Annotated[list[str], AfterValidator(_features)] = ["x1", "x2"]
     hidden: Annotated[list[int], AfterValidator(_hidden)] = [4, 2]
     activation: Annotated[str, _one_of(ACTIVATIONS)] = "tanh"
@@ -95,9 +99,12 @@ class ExperimentConfig(BaseModel):
             raise InputError(
                 "dataset", f"{self.dataset} is a {dataset.problem} dataset; set problem to match"
             )
-        if self.loss == "cross_entropy" and self.problem != "classification":
+        if self.classes > 2:
+            self._check_multiclass(dataset)
+        elif self.loss == "cross_entropy" and self.problem != "classification":
             raise InputError("loss", "cross_entropy needs problem=classification")
-        needed = LOSSES[self.loss].output  # the output activation the loss is written for
+        # The output activation the loss is written for (softmax's is checked above).
+        needed = LOSSES[self.loss].output if self.classes == 2 else None
         if needed and self.output not in (None, needed):
             raise InputError("output", f"{self.loss} needs the {needed} output")
         if self.layer_activations is not None and len(self.layer_activations) > len(self.hidden):
@@ -110,9 +117,27 @@ class ExperimentConfig(BaseModel):
                 )
         return self
 
+    def _check_multiclass(self, dataset: Dataset | None) -> None:
+        """Three or more classes need a classification dataset that draws them, the
+        softmax output (not a choice of the binary ones) and cross-entropy."""
+        multiclass = [d.name for d in DATASETS.values() if d.multiclass]
+        if self.problem != "classification":
+            raise InputError("classes", "more than 2 classes needs problem=classification")
+        if dataset is None or not dataset.multiclass:
+            raise InputError(
+                "classes",
+                f"{self.dataset} has 2 classes; {' and '.join(multiclass)} take 3 … {MAX_CLASSES}",
+            )
+        if self.output is not None:
+            raise InputError("output", "more than 2 classes use the softmax output; leave it unset")
+        if self.loss != "cross_entropy":
+            raise InputError("loss", "more than 2 classes train with cross_entropy")
+
     @property
     def output_activation(self) -> str:
         """The output activation, filling in the default for the problem and loss."""
+        if self.classes > 2:
+            return "softmax"
         if self.output:
             return self.output
         if LOSSES[self.loss].output:

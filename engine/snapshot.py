@@ -25,7 +25,7 @@ Array = np.ndarray
 
 @dataclass(frozen=True)
 class Snapshot:
-    output: Array  # (G, G) the network's output
+    output: Array  # (G, G) the network's output; (K, G, G) class probabilities for K ≥ 3
     neurons: list[Array]  # per hidden layer, (width, G, G): each neuron's output
     features: Array  # (n_features, G, G): each input feature's value
 
@@ -50,8 +50,9 @@ def snapshot(
     inputs = grid_inputs(resolution, tuple(features))
     layers = (kernels or network).activations(inputs)
     shape = (resolution, resolution)
+    output = layers[-1].T.reshape(-1, *shape)
     return Snapshot(
-        output=layers[-1][:, 0].reshape(shape),
+        output=output[0] if len(output) == 1 else output,
         neurons=[a.T.reshape(-1, *shape) for a in layers[:-1]],
         features=inputs.T.reshape(-1, *shape),
     )

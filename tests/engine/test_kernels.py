@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import Trainer, fast
+from engine import ExperimentConfig, Trainer, fast
 from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.fast import activations as fast_activations
 from engine.fast import jit, training
@@ -581,3 +581,10 @@ def test_kernels_compiled_into_an_image_serve_a_user_who_cannot_write_them():
         assert sorted(cache.rglob("*")) == files  # nothing written
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+
+
+def test_more_than_two_classes_train_on_numpy_and_say_why():
+    config = ExperimentConfig.parse({"dataset": "blobs", "classes": 3, "loss": "cross_entropy"})
+    assert fast.unsupported(config) == (
+        "more than 2 classes train on NumPy: the kernels have one output neuron"
+    )
