@@ -29,7 +29,13 @@ class Dataset:
     make: Generator
     default_n: int
     description: str
-    multiclass: bool = False  # make takes ``classes`` (config key ``classes`` ≥ 3 allowed)
+    # The classes picking the dataset asks for. More than 2: a multi-class dataset,
+    # whose make takes ``classes`` and draws any number 2 … 6 of them.
+    classes: int = 2
+
+    @property
+    def multiclass(self) -> bool:
+        return self.classes > 2
 
 
 def _uniform_noise(n: int, noise: float, scale: float, rng: np.random.Generator) -> Array:
@@ -190,8 +196,8 @@ DATASETS: dict[str, Dataset] = {
         Dataset("checkerboard", "classification", make_checkerboard, 500, "a 4×4 board"),
         Dataset("rings", "classification", make_rings, 500, "three concentric rings"),
         Dataset("pass-fail", "classification", make_pass_fail, 500, "lectures vs project hours"),
-        Dataset("blobs", "classification", make_blobs, 500, "K Gaussian clusters", True),
-        Dataset("spiral_k", "classification", make_spiral_k, 500, "K spiral arms", True),
+        Dataset("blobs", "classification", make_blobs, 500, "K Gaussian clusters", 3),
+        Dataset("spiral_k", "classification", make_spiral_k, 500, "K spiral arms", 4),
         Dataset("plane", "regression", make_plane, 1200, "a tilted plane"),
         Dataset("multi-gauss", "regression", make_multi_gauss, 1200, "six bumps"),
     ]

@@ -36,7 +36,7 @@ class FeaturePlane:
 
     x_range: tuple[float, float]  # of the first feature
     y_range: tuple[float, float]  # of the second
-    output: Array  # (G, G), rows along the second feature
+    output: Array  # (G, G), rows along the second feature; (K, G, G) for K classes
 
 
 def snapshot(
@@ -85,4 +85,5 @@ def feature_plane(
     columns = {pair[0]: u.ravel(), pair[1]: v.ravel()}
     inputs = np.column_stack([columns[name] for name in features])
     output, _ = network.forward(inputs)
-    return FeaturePlane((x0, x1), (y0, y1), output.reshape(resolution, resolution))
+    maps = output.reshape(resolution, resolution, -1).transpose(2, 0, 1)
+    return FeaturePlane((x0, x1), (y0, y1), maps[0] if len(maps) == 1 else maps)

@@ -115,3 +115,26 @@ def test_a_map_that_comes_back_is_a_delta_from_the_last_frame_that_carried_it(fr
         frame = read(build_frame(now, stream, compress=True))
         whole = frame_reader()(build_frame(now, PageState(), compress=True))
         assert frame.raw["output"].tobytes() == whole.raw["output"].tobytes()
+
+
+def test_a_multiclass_frame_carries_the_classes_a_class_map_and_the_confusion(frame_reader):
+    trainer = Trainer.from_config(
+        {"dataset": "blobs", "classes": 3, "loss": "cross_entropy", "hidden": [4]}
+    )
+    trainer.epoch()
+    frame = frame_reader()(build_frame(moment(trainer, 1), PageState(), compress=True))
+    assert frame.header["classes"] == 3
+    confusion = frame.header["confusion"]
+    assert len(confusion) == 3 and sum(map(sum, confusion)) == len(trainer.y_test)
+    assert frame.header["network"]["sizes"][-1] == 3
+    output = next(a for a in frame.header["arrays"] if a["name"] == "output")
+    assert output["range"] == [0, 3]
+    # The packed class map reads back as the argmax of the probabilities.
+    values = frame.raw["output"].astype(float) / 255 * 3
+    winners = trainer.maps(48, 20).output.argmax(axis=0)
+    assert (values.astype(int) == winners).all()
+
+
+def test_a_binary_frame_has_no_class_fields(frame_reader):
+    frame = frame_reader()(build_frame(moment(Trainer.from_config({}), 1), PageState(), True))
+    assert "classes" not in frame.header and "confusion" not in frame.header
