@@ -12,6 +12,7 @@ export class ConfusionTable {
     this.table.className = "metrics confusion";
     this.table.id = "confusion";
     this.table.hidden = true;
+    this.table.style.fontSize = "0.8rem"; // a side note to the accuracy, not a headline
     after.after(this.table);
     this.key = "";
   }
@@ -35,7 +36,7 @@ export class ConfusionTable {
       return cell;
     };
     const caption = document.createElement("caption");
-    caption.textContent = "test points: true class (rows) × predicted (columns)";
+    caption.textContent = "test points: true class ↓, predicted →";
     const head = document.createElement("tr");
     head.append(document.createElement("th"), ...matrix.map((_, k) => swatch(k)));
     const rows = matrix.map((counts, k) => {
