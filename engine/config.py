@@ -134,6 +134,11 @@ class ExperimentConfig(BaseModel):
             raise InputError("loss", "more than 2 classes train with cross_entropy")
 
     @property
+    def outputs(self) -> int:
+        """Output neurons: one per class for 3 or more, else the one of a binary output."""
+        return self.classes if self.classes > 2 else 1
+
+    @property
     def output_activation(self) -> str:
         """The output activation, filling in the default for the problem and loss."""
         if self.classes > 2:

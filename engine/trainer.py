@@ -136,7 +136,7 @@ class Trainer:
             init=cfg.init,
             batch_norm=cfg.batch_norm,
             rng=init_rng,
-            outputs=cfg.classes if cfg.classes > 2 else 1,
+            outputs=cfg.outputs,
         )
         self.loss = get_loss(cfg.loss, cfg.classes)
         self.regularizer = get_regularizer(cfg.regularization)
