@@ -117,20 +117,24 @@ def test_a_map_that_comes_back_is_a_delta_from_the_last_frame_that_carried_it(fr
         assert frame.raw["output"].tobytes() == whole.raw["output"].tobytes()
 
 
-def test_a_multiclass_frame_carries_the_classes_a_class_map_and_the_confusion(frame_reader):
+@pytest.mark.parametrize("classes", [3, 6])
+def test_a_multiclass_frame_carries_the_classes_a_class_map_and_the_confusion(
+    frame_reader, classes
+):
     trainer = Trainer.from_config(
-        {"dataset": "blobs", "classes": 3, "loss": "cross_entropy", "hidden": [4]}
+        {"dataset": "blobs", "classes": classes, "loss": "cross_entropy", "hidden": [4]}
     )
     trainer.epoch()
     frame = frame_reader()(build_frame(moment(trainer, 1), PageState(), compress=True))
-    assert frame.header["classes"] == 3
+    assert frame.header["classes"] == classes
     confusion = frame.header["confusion"]
-    assert len(confusion) == 3 and sum(map(sum, confusion)) == len(trainer.y_test)
-    assert frame.header["network"]["sizes"][-1] == 3
+    assert len(confusion) == classes and sum(map(sum, confusion)) == len(trainer.y_test)
+    assert frame.header["network"]["sizes"][-1] == classes
     output = next(a for a in frame.header["arrays"] if a["name"] == "output")
-    assert output["range"] == [0, 3]
-    # The packed class map reads back as the argmax of the probabilities.
-    values = frame.raw["output"].astype(float) / 255 * 3
+    assert output["range"] == [0, classes]
+    # The packed class map reads back as the argmax of the probabilities, even with
+    # six classes to the 64 codes the server uses.
+    values = frame.raw["output"].astype(float) / 255 * classes
     winners = trainer.maps(48, 20).output.argmax(axis=0)
     assert (values.astype(int) == winners).all()
 
