@@ -8,9 +8,9 @@ says what values it takes and its decision rule (``predict``).
 
 Softmax, the output of a network with K ≥ 3 classes, is not elementwise: it
 maps a row of K logits to K probabilities, so it has no scalar derivative
-and no scalar kernel. It sits apart, in MULTICLASS_OUTPUTS, and is only ever
-used with the loss written for its logits (engine/losses.py), whose gradient
-p − onehot skips its Jacobian.
+(its kernel works on the whole output layer). It sits apart, in
+MULTICLASS_OUTPUTS, and is only ever used with the loss written for its
+logits (engine/losses.py), whose gradient p − onehot skips its Jacobian.
 """
 
 from collections.abc import Callable
@@ -119,10 +119,11 @@ def _no_elementwise_derivative(z: Array) -> Array:
     raise TypeError("softmax has no elementwise derivative; train it with cross_entropy")
 
 
-# The output layer of a K-class network (config ``classes`` ≥ 3); code -1: no kernel.
+# The output layer of a K-class network (config ``classes`` ≥ 3); its code is
+# distinct from every elementwise one, since the kernels branch on it.
 MULTICLASS_OUTPUTS: dict[str, Activation] = {
     "softmax": Activation(
-        "softmax", softmax, _no_elementwise_derivative, code=-1, output_range=(0.0, 1.0)
+        "softmax", softmax, _no_elementwise_derivative, code=8, output_range=(0.0, 1.0)
     )
 }
 

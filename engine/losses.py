@@ -81,13 +81,13 @@ LOSSES: dict[str, Loss] = {
 }
 
 
-# The losses a K-class softmax output trains with; code -1: no kernel (NumPy trains it).
+# The losses a K-class softmax output trains with; codes distinct from LOSSES'.
 MULTICLASS_LOSSES: dict[str, Loss] = {
     "cross_entropy": Loss(
         "cross_entropy",
         _softmax_cross_entropy,
         _softmax_cross_entropy_grad,
-        code=-1,
+        code=2,
         output="softmax",
     )
 }

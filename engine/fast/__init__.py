@@ -68,8 +68,6 @@ def unsupported(config: ExperimentConfig) -> str | None:
     """Why the kernels cannot run this config now, or None when they can."""
     if Kernels is None:
         return UNAVAILABLE
-    if config.classes > 2:  # softmax over K neurons is not elementwise: no scalar kernel
-        return "more than 2 classes train on NumPy: the kernels have one output neuron"
     # Every registered activation, loss, penalty and optimizer has a kernel
     # (checked at import, engine/fast/codes.py), so only compiling can stand in the way.
     if compiling():

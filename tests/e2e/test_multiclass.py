@@ -6,7 +6,9 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
-FOUR_ARMS = "?dataset=spiral_k&classes=4&loss=cross_entropy&hidden=8,8,8&optimizer=adam"
+FOUR_ARMS = (
+    "?dataset=spiral_k&classes=4&loss=cross_entropy&hidden=8,8,8&optimizer=adam&batch_size=25"
+)
 
 # The share of the output picture's pixels nearest each class colour (palette.js
 # CLASS_COLOURS) among the clearly tinted ones: a 4-class map shows all four.

@@ -149,12 +149,13 @@ FOUR_ARMS = {
     "hidden": [8, 8, 8],
     "optimizer": "adam",
     "learning_rate": 0.01,
+    "batch_size": 25,  # as the spiral test: Adam's path then shrugs off float32 rounding
 }
 
 
 def test_a_four_class_spiral_is_learned_by_a_softmax_output(train):
     trainer = train(FOUR_ARMS, 150)
-    assert trainer.path == "numpy"  # the kernels have one output neuron
+    assert trainer.path == "kernel"  # and NumPy makes the same run (~0.92 on both)
     assert trainer.network.sizes[-1] == 4
     assert trainer.history[-1].test_accuracy >= 0.90
     confusion = trainer.confusion()
@@ -167,7 +168,7 @@ def test_a_multiclass_snapshot_maps_each_class_probability(train):
     trainer = train({**FOUR_ARMS, "hidden": [3]}, 1)
     output = trainer.maps(12, 5).output
     assert output.shape == (4, 12, 12)
-    np.testing.assert_allclose(output.sum(axis=0), 1.0)
+    np.testing.assert_allclose(output.sum(axis=0), 1.0, rtol=1e-6)  # float32 on the kernels
 
 
 def test_two_classes_keep_one_output_neuron_and_no_confusion_matrix(train):
