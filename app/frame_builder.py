@@ -87,6 +87,7 @@ def build_frame(moment: Moment, page: PageState, compress: bool) -> bytes:
         "problem": config.problem,
         "output_range": list(content.output_range(config)),
         **content.scores(moment.record, config.problem == "classification"),
+        **content.class_header(trainer),
         "history": content.history(trainer.history[0 if whole else page.history :]),
         "history_whole": whole,
         "network": content.network(trainer),

@@ -41,6 +41,43 @@ def output_range(config: ExperimentConfig) -> tuple[float, float]:
     return get_activation(config.output_activation).output_range
 
 
+# A class map's value is k + margin + (1 − 2·margin)·c for class k and confidence c:
+# the margin keeps a byte's rounding (K/255 at most) from crossing into a neighbour.
+CLASS_MARGIN = 0.05
+
+
+def class_map(probabilities: np.ndarray) -> np.ndarray:
+    """K class probabilities (K, G, G) as one map (G, G) over [0, K]: the argmax
+    and the confidence, its probability rescaled from [1/K, 1] (a tie of all K)
+    to [0, 1], in one number, so it travels as one byte a cell like a binary map
+    and its deltas stay zero wherever neither the class nor the confidence moved."""
+    classes = len(probabilities)
+    winner = np.nan_to_num(probabilities, nan=0.0).argmax(axis=0)
+    top = np.take_along_axis(probabilities, winner[None], axis=0)[0]
+    confidence = np.clip((top - 1 / classes) / (1 - 1 / classes), 0.0, 1.0)
+    return winner + CLASS_MARGIN + (1 - 2 * CLASS_MARGIN) * confidence
+
+
+def output_map(name: str, output: np.ndarray, config: ExperimentConfig) -> FrameArray:
+    """An output map: the output over its range, or for K classes the class map."""
+    if config.classes > 2:
+        return map_array(name, class_map(output), (0, config.classes))
+    return map_array(name, output, output_range(config))
+
+
+def class_header(trainer: Trainer) -> dict[str, Any]:
+    """For K ≥ 3 classes, K and the test set's confusion matrix (rows: the true
+    class, columns: the predicted one); nothing for two, whose frames stay as
+    they were."""
+    if trainer.config.classes == 2:
+        return {}
+    confusion = trainer.confusion()
+    return {
+        "classes": trainer.config.classes,
+        "confusion": None if confusion is None else confusion.tolist(),
+    }
+
+
 def scores(record: EpochRecord | None, classification: bool) -> dict[str, float | None]:
     """The header's losses (and accuracies, for classification) from one record."""
     keys = ["train_loss", "test_loss"]
@@ -105,7 +142,7 @@ def has_plane(features: Sequence[str], pair: Sequence[str]) -> bool:
 
 def maps(trainer: Trainer, snapshot: Snapshot) -> list[FrameArray]:
     """The output map and, layer by layer, every hidden neuron's map."""
-    arrays = [map_array("output", snapshot.output, output_range(trainer.config))]
+    arrays = [output_map("output", snapshot.output, trainer.config)]
     if snapshot.neurons:
         arrays.append(stacked_map_array("neurons", np.concatenate(snapshot.neurons)))
     return arrays
@@ -121,7 +158,7 @@ def representation_output(
         return FrameArray("representation_output", output.data, range=output.range)
     with np.errstate(all="ignore"):
         plane = feature_plane(trainer.network, features, pair, resolution).output
-    return map_array("representation_output", plane, output_range(trainer.config))
+    return output_map("representation_output", plane, trainer.config)
 
 
 def data_arrays(trainer: Trainer, snapshot: Snapshot) -> list[FrameArray]:

@@ -208,7 +208,7 @@ def _config(value: object) -> ExperimentConfig:
 
 def _layers(value: object, config: ExperimentConfig) -> list[LayerParams]:
     """Each layer's arrays, with the shapes the config's network has."""
-    sizes = [len(config.features), *config.hidden, 1]
+    sizes = [len(config.features), *config.hidden, config.outputs]
     network = _network_words(config)
     if not isinstance(value, list) or len(value) != len(sizes) - 1:
         count = f"{len(value)} layers" if isinstance(value, list) else "no list of layers"

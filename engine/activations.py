@@ -4,7 +4,13 @@ Every function takes the pre-activation ``z`` (any shape) and returns an array
 of the same shape; ``df`` is the derivative with respect to ``z``. An entry
 carries every fact about its activation: ``code`` names its compiled kernel
 (engine/fast/activations.py), and an activation the output neuron may use
-says what values it takes and where its decision threshold lies.
+says what values it takes and its decision rule (``predict``).
+
+Softmax, the output of a network with K ≥ 3 classes, is not elementwise: it
+maps a row of K logits to K probabilities, so it has no scalar derivative
+(its kernel works on the whole output layer). It sits apart, in
+MULTICLASS_OUTPUTS, and is only ever used with the loss written for its
+logits (engine/losses.py), whose gradient p − onehot skips its Jacobian.
 """
 
 from collections.abc import Callable
@@ -30,7 +36,14 @@ class Activation:
     # Output activations only: the range the output map is drawn over, and the
     # output at or above which a point is class +1.
     output_range: tuple[float, float] | None = None
-    threshold: float | None = None
+    threshold: float | None = None  # None for softmax: its rule is the argmax
+
+    def predict(self, output: Array) -> Array:
+        """Class labels from outputs: ±1 at the threshold for one output neuron
+        (n,), the class index 0 … K−1 of the largest probability for softmax (n, K)."""
+        if self.threshold is None:
+            return np.argmax(output, axis=1).astype(float)
+        return np.where(output >= self.threshold, 1.0, -1.0)
 
 
 def _sigmoid(z: Array) -> Array:
@@ -96,6 +109,25 @@ ACTIVATIONS: dict[str, Activation] = {
 OUTPUT_ACTIVATIONS = tuple(name for name, a in ACTIVATIONS.items() if a.output_range is not None)
 
 
+def softmax(z: Array) -> Array:
+    """Row-wise softmax of logits (n, K); shifting by the row's maximum keeps exp finite."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _no_elementwise_derivative(z: Array) -> Array:
+    raise TypeError("softmax has no elementwise derivative; train it with cross_entropy")
+
+
+# The output layer of a K-class network (config ``classes`` ≥ 3); its code is
+# distinct from every elementwise one, since the kernels branch on it.
+MULTICLASS_OUTPUTS: dict[str, Activation] = {
+    "softmax": Activation(
+        "softmax", softmax, _no_elementwise_derivative, code=8, output_range=(0.0, 1.0)
+    )
+}
+
+
 def get_activation(name: str) -> Activation:
     """Look an activation up by name; unknown names list the valid ones."""
-    return lookup(ACTIVATIONS, name, "activation")
+    return lookup({**ACTIVATIONS, **MULTICLASS_OUTPUTS}, name, "activation")

@@ -18,7 +18,7 @@ from pydantic import (
 )
 
 from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
-from engine.datasets import DATASETS
+from engine.datasets import DATASETS, Dataset
 from engine.errors import InputError
 from engine.features import FEATURES
 from engine.initializers import INITIALIZERS
@@ -30,6 +30,7 @@ from engine.regularization import REGULARIZERS
 MAX_LAYERS = 8
 MAX_NEURONS = 16
 MAX_SEED = 2**32 - 1
+MAX_CLASSES = 6
 CUSTOM = "custom"
 
 
@@ -74,6 +75,9 @@ class ExperimentConfig(BaseModel):
     train_fraction: float = Field(0.5, ge=0.1, le=0.9)
     n_points: int | None = Field(None, ge=20, le=5000)
     seed: int = Field(1, ge=0, le=MAX_SEED)
+    # Two: the binary problems (labels ±1, one output neuron). Three or more: a
+    # multi-class dataset, a softmax output of that many neurons, cross-entropy.
+    classes: int = Field(2, ge=2, le=MAX_CLASSES)
     features: Annotated[list[str], AfterValidator(_features)] = ["x1", "x2"]
     hidden: Annotated[list[int], AfterValidator(_hidden)] = [4, 2]
     activation: Annotated[str, _one_of(ACTIVATIONS)] = "tanh"
@@ -99,9 +103,12 @@ class ExperimentConfig(BaseModel):
                 f"{self.dataset} is a {dataset.problem} dataset: "
                 f"set the problem type to {dataset.problem} to use it",
             )
-        if self.loss == "cross_entropy" and self.problem != "classification":
+        if self.classes > 2:
+            self._check_multiclass(dataset)
+        elif self.loss == "cross_entropy" and self.problem != "classification":
             raise InputError("loss", "Cross-entropy loss needs a classification problem")
-        needed = LOSSES[self.loss].output  # the output activation the loss is written for
+        # The output activation the loss is written for (softmax's is checked above).
+        needed = LOSSES[self.loss].output if self.classes == 2 else None
         if needed and self.output not in (None, needed):
             raise InputError("output", f"The {self.loss} loss needs the {needed} output")
         if self.layer_activations is not None and len(self.layer_activations) > len(self.hidden):
@@ -115,9 +122,32 @@ class ExperimentConfig(BaseModel):
             )
         return self
 
+    def _check_multiclass(self, dataset: Dataset | None) -> None:
+        """Three or more classes need a classification dataset that draws them, the
+        softmax output (not a choice of the binary ones) and cross-entropy."""
+        multiclass = [d.name for d in DATASETS.values() if d.multiclass]
+        if self.problem != "classification":
+            raise InputError("classes", "more than 2 classes needs problem=classification")
+        if dataset is None or not dataset.multiclass:
+            raise InputError(
+                "classes",
+                f"{self.dataset} has 2 classes; {' and '.join(multiclass)} take 3 … {MAX_CLASSES}",
+            )
+        if self.output is not None:
+            raise InputError("output", "more than 2 classes use the softmax output; leave it unset")
+        if self.loss != "cross_entropy":
+            raise InputError("loss", "more than 2 classes train with cross_entropy")
+
+    @property
+    def outputs(self) -> int:
+        """Output neurons: one per class for 3 or more, else the one of a binary output."""
+        return self.classes if self.classes > 2 else 1
+
     @property
     def output_activation(self) -> str:
         """The output activation, filling in the default for the problem and loss."""
+        if self.classes > 2:
+            return "softmax"
         if self.output:
             return self.output
         if LOSSES[self.loss].output:

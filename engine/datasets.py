@@ -2,7 +2,10 @@
 
 Every generator shares one signature, ``make(n, noise, rng) -> (X, y)``:
 ``X`` is (n, 2) in [-6, 6]², ``y`` is (n,) with labels ±1 for classification
-and values roughly in [-1, 1] for regression. ``split`` shuffles with the
+and values roughly in [-1, 1] for regression. A multi-class generator
+(``Dataset.multiclass``) also takes ``classes``, K = 2 … 6: with K ≥ 3 its
+labels are the class indices 0 … K−1, with K = 2 the usual ±1 (class 0 is
++1), so a two-class draw is an ordinary binary dataset. ``split`` shuffles with the
 seed and cuts train from test.
 """
 
@@ -26,6 +29,13 @@ class Dataset:
     make: Generator
     default_n: int
     description: str
+    # The classes picking the dataset asks for. More than 2: a multi-class dataset,
+    # whose make takes ``classes`` and draws any number 2 … 6 of them.
+    classes: int = 2
+
+    @property
+    def multiclass(self) -> bool:
+        return self.classes > 2
 
 
 def _uniform_noise(n: int, noise: float, scale: float, rng: np.random.Generator) -> Array:
@@ -132,6 +142,35 @@ def make_plane(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, A
     return X, shifted.sum(axis=1) / 10
 
 
+def _class_labels(k: Array, classes: int) -> Array:
+    """Class indices as labels: themselves for K ≥ 3, ±1 (0 → +1) for two classes."""
+    return 1.0 - 2.0 * k if classes == 2 else k.astype(float)
+
+
+def make_blobs(
+    n: int, noise: float, rng: np.random.Generator, classes: int = 2
+) -> tuple[Array, Array]:
+    """K normal clusters with centres evenly spaced on a circle of radius 3.5."""
+    k = np.arange(n) % classes
+    angle = 2 * np.pi * k / classes + np.pi / 4  # K = 2 puts them where gauss has its own
+    centres = 3.5 * np.column_stack([np.cos(angle), np.sin(angle)])
+    X = centres + rng.normal(0, np.sqrt(0.3 + 5 * noise), size=(n, 2))
+    return X, _class_labels(k, classes)
+
+
+def make_spiral_k(
+    n: int, noise: float, rng: np.random.Generator, classes: int = 2
+) -> tuple[Array, Array]:
+    """K arms turning once around the origin, each class one arm."""
+    k = np.arange(n) % classes
+    along = rng.uniform(0, 1, n)  # how far out along its arm each point lies
+    r = 0.5 + 5 * along
+    t = 2 * np.pi * (along + k / classes)
+    X = np.column_stack([r * np.sin(t), r * np.cos(t)])
+    X += rng.uniform(-1, 1, size=(n, 2)) * noise
+    return X, _class_labels(k, classes)
+
+
 _GAUSS_CENTRES = np.array([[-4, 2.5], [0, 2.5], [4, 2.5], [-4, -2.5], [0, -2.5], [4, -2.5]])
 _GAUSS_SIGNS = np.array([1.0, -1.0, 1.0, -1.0, 1.0, -1.0])
 
@@ -157,6 +196,8 @@ DATASETS: dict[str, Dataset] = {
         Dataset("checkerboard", "classification", make_checkerboard, 500, "a 4×4 board"),
         Dataset("rings", "classification", make_rings, 500, "three concentric rings"),
         Dataset("pass-fail", "classification", make_pass_fail, 500, "lectures vs project hours"),
+        Dataset("blobs", "classification", make_blobs, 500, "K Gaussian clusters", 3),
+        Dataset("spiral_k", "classification", make_spiral_k, 500, "K spiral arms", 4),
         Dataset("plane", "regression", make_plane, 1200, "a tilted plane"),
         Dataset("multi-gauss", "regression", make_multi_gauss, 1200, "six bumps"),
     ]
@@ -174,10 +215,13 @@ def get_dataset(name: str) -> Dataset:
 
 
 def generate(
-    name: str, n: int | None, noise: float, rng: np.random.Generator
+    name: str, n: int | None, noise: float, rng: np.random.Generator, classes: int = 2
 ) -> tuple[Array, Array]:
-    """Points and labels of a named dataset (its default size when ``n`` is None)."""
+    """Points and labels of a named dataset (its default size when ``n`` is None);
+    ``classes`` reaches only a multi-class generator (the config refuses it elsewhere)."""
     dataset = get_dataset(name)
+    if dataset.multiclass:
+        return dataset.make(n or dataset.default_n, noise, rng, classes)
     return dataset.make(n or dataset.default_n, noise, rng)
 
 

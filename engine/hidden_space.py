@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.errors import InputError
 from engine.network import Network
 from engine.registry import lookup
 
@@ -89,6 +90,8 @@ def hidden_space(
     """The points ``inputs`` (n, n_features) in hidden layer ``layer``'s plane, and the
     network's output over it (evaluation mode). ``reference``: the basis of the
     last picture, which a PCA keeps the orientation of."""
+    if network.sizes[-1] > 1:  # K class maps do not make one boundary over a plane
+        raise InputError("classes", "the hidden space shows two classes; set classes to 2")
     if not 0 <= layer < network.n_hidden:
         raise ValueError(f"the network has {network.n_hidden} hidden layers; got layer {layer + 1}")
     values = network.activations(inputs)[layer]

@@ -13,6 +13,13 @@ point stops learning; from z, the loss is a softplus and its gradient
 σ(z) − p, exact at any z. A tanh output would be a sigmoid of 2z with another
 range, not a probability; a loss that needs the sigmoid gets it (see
 engine/config.py).
+
+With K ≥ 3 classes the targets are class indices 0 … K−1 and the output a
+softmax over K logits; cross-entropy is then −log softmax(z)[t], computed as
+logsumexp(z) − z[t] (shifted by the row's maximum, so no exp overflows), and
+its gradient is softmax(z) − onehot(t). That entry lives in
+MULTICLASS_LOSSES under the same name, since the page offers one
+"cross_entropy" and the number of classes picks which (``get_loss``).
 """
 
 from collections.abc import Callable
@@ -20,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.activations import ACTIVATIONS
+from engine.activations import ACTIVATIONS, softmax
 from engine.registry import lookup
 
 Array = np.ndarray
@@ -52,6 +59,19 @@ def _cross_entropy_grad(z: Array, t: Array) -> Array:
     return _SIGMOID(z) - _to_probability(t)
 
 
+def _softmax_cross_entropy(z: Array, t: Array) -> Array:
+    """−log softmax(z)[t] per row, for logits z (n, K) and class indices t (n,)."""
+    top = z.max(axis=1)
+    log_sum = top + np.log(np.exp(z - top[:, None]).sum(axis=1))
+    return log_sum - z[np.arange(len(t)), t.astype(int)]
+
+
+def _softmax_cross_entropy_grad(z: Array, t: Array) -> Array:
+    grad = softmax(z)
+    grad[np.arange(len(t)), t.astype(int)] -= 1.0
+    return grad
+
+
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in [
@@ -61,5 +81,18 @@ LOSSES: dict[str, Loss] = {
 }
 
 
-def get_loss(name: str) -> Loss:
-    return lookup(LOSSES, name, "loss")
+# The losses a K-class softmax output trains with; codes distinct from LOSSES'.
+MULTICLASS_LOSSES: dict[str, Loss] = {
+    "cross_entropy": Loss(
+        "cross_entropy",
+        _softmax_cross_entropy,
+        _softmax_cross_entropy_grad,
+        code=2,
+        output="softmax",
+    )
+}
+
+
+def get_loss(name: str, classes: int = 2) -> Loss:
+    """The loss by name, for a binary output or (``classes`` ≥ 3) a softmax one."""
+    return lookup(LOSSES if classes == 2 else MULTICLASS_LOSSES, name, "loss")

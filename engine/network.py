@@ -59,7 +59,8 @@ class LayerCache:
 
 
 class Network:
-    """Multilayer perceptron with one output neuron."""
+    """Multilayer perceptron with one output neuron, or ``outputs`` of them (a
+    softmax over K classes)."""
 
     def __init__(
         self,
@@ -71,8 +72,9 @@ class Network:
         init: str = "playground",
         batch_norm: bool = False,
         rng: np.random.Generator | None = None,
+        outputs: int = 1,
     ) -> None:
-        self.sizes = [n_inputs, *hidden, 1]
+        self.sizes = [n_inputs, *hidden, outputs]
         self.batch_norm = batch_norm
         self.init = init
         overrides = list(layer_activations or []) + [None] * len(hidden)
@@ -152,7 +154,8 @@ class Network:
         dropout: float = 0.0,
         start: int = 0,
     ) -> tuple[Array, list[LayerCache]]:
-        """Output (n,) for inputs (n, n_inputs), and the caches for ``backward``.
+        """Output (n,) for inputs (n, n_inputs), (n, K) with K output neurons, and the
+        caches for ``backward``.
 
         ``start`` > 0 begins at that layer, ``X`` being the previous layer's
         output (how the hidden-space view evaluates the rest of the network).
@@ -173,7 +176,7 @@ class Network:
                 cache.mask = (rng.random(a.shape) >= dropout) / (1.0 - dropout)
                 a = a * cache.mask
             caches.append(cache)
-        return a[:, 0], caches
+        return (a[:, 0] if a.shape[1] == 1 else a), caches
 
     def _normalize(self, layer: Layer, cache: LayerCache, training: bool) -> None:
         """Replace ``cache.z`` by gamma · (z - mean) / std, keeping what backward needs."""
@@ -194,11 +197,11 @@ class Network:
     ) -> Array:
         """Gradients of a loss into ``self.grads`` (and returned), given dLoss/dOutput (n,),
         or with ``pre_activation`` dLoss/dz of the output neuron (a loss computed
-        from z, engine/losses.py).
+        from z, engine/losses.py); (n, K) for K output neurons.
 
         ``dout`` already carries the 1/n of a mean over the batch.
         """
-        delta = dout[:, None]
+        delta = dout[:, None] if dout.ndim == 1 else dout
         pairs = zip(reversed(self.layers), reversed(caches), strict=True)
         for index, (layer, cache) in enumerate(pairs):
             if cache.mask is not None:
@@ -220,9 +223,9 @@ class Network:
         return self.grads
 
     def activations(self, X: Array) -> list[Array]:
-        """Every layer's output in evaluation mode: [(n, h1), …, (n, 1)]."""
+        """Every layer's output in evaluation mode: [(n, h1), …, (n, outputs)]."""
         out, caches = self.forward(X)
-        return [cache.a_in for cache in caches[1:]] + [out[:, None]]
+        return [cache.a_in for cache in caches[1:]] + [out.reshape(len(X), -1)]
 
 
 def keep_masks(caches: list[LayerCache]) -> list[Array | None]:

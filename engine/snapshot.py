@@ -25,7 +25,7 @@ Array = np.ndarray
 
 @dataclass(frozen=True)
 class Snapshot:
-    output: Array  # (G, G) the network's output
+    output: Array  # (G, G) the network's output; (K, G, G) class probabilities for K ≥ 3
     neurons: list[Array]  # per hidden layer, (width, G, G): each neuron's output
     features: Array  # (n_features, G, G): each input feature's value
 
@@ -36,7 +36,7 @@ class FeaturePlane:
 
     x_range: tuple[float, float]  # of the first feature
     y_range: tuple[float, float]  # of the second
-    output: Array  # (G, G), rows along the second feature
+    output: Array  # (G, G), rows along the second feature; (K, G, G) for K classes
 
 
 def snapshot(
@@ -50,8 +50,9 @@ def snapshot(
     inputs = grid_inputs(resolution, tuple(features))
     layers = (kernels or network).activations(inputs)
     shape = (resolution, resolution)
+    output = layers[-1].T.reshape(-1, *shape)
     return Snapshot(
-        output=layers[-1][:, 0].reshape(shape),
+        output=output[0] if len(output) == 1 else output,
         neurons=[a.T.reshape(-1, *shape) for a in layers[:-1]],
         features=inputs.T.reshape(-1, *shape),
     )
@@ -84,4 +85,5 @@ def feature_plane(
     columns = {pair[0]: u.ravel(), pair[1]: v.ravel()}
     inputs = np.column_stack([columns[name] for name in features])
     output, _ = network.forward(inputs)
-    return FeaturePlane((x0, x1), (y0, y1), output.reshape(resolution, resolution))
+    maps = output.reshape(resolution, resolution, -1).transpose(2, 0, 1)
+    return FeaturePlane((x0, x1), (y0, y1), maps[0] if len(maps) == 1 else maps)

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.errors import InputError
 from engine.network import LayerCache, Network
 from engine.optimizers import Optimizer
 from engine.trainer import READY, StepResult, Trainer, loss_input
@@ -149,6 +150,8 @@ class StepThrough:
     """The trainer's next mini-batch in stages; ``advance()`` shows the next one."""
 
     def __init__(self, trainer: Trainer) -> None:
+        if trainer.config.classes > 2:  # its stages show one output neuron's numbers
+            raise InputError("classes", "the step-through shows two classes; set classes to 2")
         self.trainer = trainer
         self.reached = -1  # index in STAGES of the last stage shown; -1 before the first
         self.start_step = trainer.step_count

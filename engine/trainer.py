@@ -109,7 +109,7 @@ class Trainer:
                 raise InputError("dataset", "custom needs points and labels")
             X, y = datasets.validate_custom(*self._custom_data, problem=cfg.problem)
         else:
-            X, y = datasets.generate(cfg.dataset, cfg.n_points, cfg.noise, data_rng)
+            X, y = datasets.generate(cfg.dataset, cfg.n_points, cfg.noise, data_rng, cfg.classes)
         self.X_train, self.y_train, self.X_test, self.y_test = datasets.split(
             X, y, cfg.train_fraction, split_rng
         )
@@ -118,7 +118,8 @@ class Trainer:
         self.inputs_train = transform(self.X_train, cfg.features)
         self.inputs_test = transform(self.X_test, cfg.features)
         # New points or inputs bump it; a rebuild that reloads the same ones keeps it.
-        loaded = (cfg.problem, cfg.dataset, cfg.noise, cfg.train_fraction, cfg.n_points, cfg.seed)
+        loaded = (cfg.problem, cfg.dataset, cfg.classes, cfg.noise, cfg.train_fraction)
+        loaded += (cfg.n_points, cfg.seed)
         loaded += tuple(cfg.features)
         if loaded != getattr(self, "_loaded", None):
             self._loaded, self.data_version = loaded, getattr(self, "data_version", 0) + 1
@@ -136,8 +137,9 @@ class Trainer:
             init=cfg.init,
             batch_norm=cfg.batch_norm,
             rng=init_rng,
+            outputs=cfg.outputs,
         )
-        self.loss = get_loss(cfg.loss)
+        self.loss = get_loss(cfg.loss, cfg.classes)
         self.regularizer = get_regularizer(cfg.regularization)
         self.optimizer = make_optimizer(cfg.optimizer, self.network.params.size)
         self._bind_kernels()
@@ -387,11 +389,22 @@ class Trainer:
         return loss, float((self.predict_labels(output) == targets).mean())
 
     def predict_labels(self, output: Array) -> Array:
-        """Class labels ±1 from raw outputs, at the output activation's threshold
-        (0.5 for sigmoid, else 0).
-        """
-        threshold = get_activation(self.config.output_activation).threshold
-        return np.where(output >= threshold, 1.0, -1.0)
+        """Class labels from raw outputs by the output activation's decision rule:
+        ±1 at its threshold (0.5 for sigmoid, else 0), or softmax's argmax."""
+        return get_activation(self.config.output_activation).predict(output)
+
+    def confusion(self) -> Array | None:
+        """Counts (K, K) of test points by true class (rows) and predicted class
+        (columns), or None for two classes (the binary page shows accuracy alone)
+        and for an empty test set."""
+        classes = self.config.classes
+        if classes == 2 or len(self.y_test) == 0:
+            return None
+        with np.errstate(all="ignore"):
+            output, _ = self.network.forward(self.inputs_test)
+        counts = np.zeros((classes, classes), dtype=int)
+        np.add.at(counts, (self.y_test.astype(int), self.predict_labels(output).astype(int)), 1)
+        return counts
 
     def snapshot(self, resolution: int) -> Snapshot:
         """Every neuron's map over a resolution² grid of [-6, 6]²."""
@@ -408,7 +421,10 @@ class Trainer:
 def loss_input(loss: Loss, output: Array, caches: list[LayerCache]) -> Array:
     """What the loss is a function of: the output, or the output neuron's
     pre-activation for a loss written for its activation (engine/losses.py)."""
-    return output if loss.output is None else caches[-1].z[:, 0]
+    if loss.output is None:
+        return output
+    z = caches[-1].z
+    return z[:, 0] if z.shape[1] == 1 else z
 
 
 def _seeds(seed: int, *purposes: str) -> list[np.random.SeedSequence]:

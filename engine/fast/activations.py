@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from engine.activations import ACTIVATIONS, LEAKY_SLOPE
+from engine.activations import ACTIVATIONS, LEAKY_SLOPE, MULTICLASS_OUTPUTS
 from engine.fast.codes import kernel_codes
 from engine.fast.jit import F32, kernel
 
@@ -34,6 +34,7 @@ LINEAR, TANH, SIGMOID, RELU, LEAKY_RELU, ELU, GELU, SINE = kernel_codes(
     "activation",
     ["linear", "tanh", "sigmoid", "relu", "leaky_relu", "elu", "gelu", "sine"],
 )
+(SOFTMAX,) = kernel_codes(MULTICLASS_OUTPUTS, "multi-class output", ["softmax"])
 
 ZERO, HALF, ONE = F32(0.0), F32(0.5), F32(1.0)
 LEAKY = F32(LEAKY_SLOPE)
@@ -159,6 +160,21 @@ def activate_rows(code, z, h, first, last, n):
         elif code == LINEAR:
             for i in range(n):
                 hr[i] = zr[i]
+
+
+@kernel
+def softmax_rows(z, h, first, last, n):
+    """h = softmax over rows first … last − 1 of each column (example), in float64
+    like the loss that uses it; shifted by the column's maximum, as NumPy's."""
+    for i in range(n):
+        top = float(z[first, i])
+        for row in range(first + 1, last):
+            top = max(top, float(z[row, i]))
+        total = 0.0
+        for row in range(first, last):
+            total += math.exp(float(z[row, i]) - top)
+        for row in range(first, last):
+            h[row, i] = math.exp(float(z[row, i]) - top) / total
 
 
 @kernel

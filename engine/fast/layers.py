@@ -20,7 +20,14 @@ they go example by example, one dot product per unit.
 
 import math
 
-from engine.fast.activations import ONE, ZERO, activate_rows, slope_rows
+from engine.fast.activations import (
+    ONE,
+    SOFTMAX,
+    ZERO,
+    activate_rows,
+    slope_rows,
+    softmax_rows,
+)
 from engine.fast.jit import F32, kernel
 from engine.fast.layout import ACTIVATION, FAN_IN, FAN_OUT, GAMMA, NO_GAMMA, ROW_IN, ROW_OUT, B, W
 from engine.network import BN_EPS, BN_MOMENTUM
@@ -178,9 +185,12 @@ def add_bias(params, layer, z, n):
 
 @kernel
 def activate(layer, z, h, n):
-    """h = f(z) for the layer's units."""
+    """h = f(z) for the layer's units (softmax: across them, for each example)."""
     first = layer[ROW_OUT]
-    activate_rows(layer[ACTIVATION], z, h, first, first + layer[FAN_OUT], n)
+    if layer[ACTIVATION] == SOFTMAX:
+        softmax_rows(z, h, first, first + layer[FAN_OUT], n)
+    else:
+        activate_rows(layer[ACTIVATION], z, h, first, first + layer[FAN_OUT], n)
 
 
 @kernel

@@ -1,11 +1,14 @@
-"""The losses of ``engine/losses.py`` for the one output neuron, in float64.
+"""The losses of ``engine/losses.py`` for the output neuron (or the K of a
+softmax), in float64.
 
 The output neuron's activation comes from float32 layers, but its loss and
 gradient are computed in float64 like the specification. Cross-entropy is
 written for the sigmoid output and computed from its pre-activation z (the
 logit, engine/losses.py): a softplus for the loss, σ(z) − p for dLoss/dz,
-exact however far z saturates. As in activations.py, each loss has its own
-loop so that the loops vectorise.
+exact however far z saturates. With K classes the output layer's K rows are
+softmax logits and the target a class index: logsumexp(z) − z[t] for the
+loss, softmax(z) − onehot(t) for dLoss/dz, the argmax for the class. As in
+activations.py, each loss has its own loop so that the loops vectorise.
 """
 
 import math
@@ -14,9 +17,10 @@ from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.fast.activations import SIGMOID, TANH
 from engine.fast.codes import kernel_codes
 from engine.fast.jit import kernel
-from engine.losses import LOSSES
+from engine.losses import LOSSES, MULTICLASS_LOSSES
 
 SQUARED, CROSS_ENTROPY = kernel_codes(LOSSES, "loss", ["squared", "cross_entropy"])
+(SOFTMAX_CROSS_ENTROPY,) = kernel_codes(MULTICLASS_LOSSES, "multi-class loss", ["cross_entropy"])
 # The output neuron's activation has float64 kernels of its own, below.
 kernel_codes(
     {name: ACTIVATIONS[name] for name in OUTPUT_ACTIVATIONS},
@@ -59,15 +63,35 @@ def output64(code, z):
     return z  # linear, the only other output activation (checked at import)
 
 
+@kernel(inline="always")
+def log_sum_exp(z, row, width, i):
+    """log Σ exp(z[row … row + width − 1, i]), shifted by the maximum (no overflow)."""
+    top = float(z[row, i])
+    for k in range(1, width):
+        top = max(top, float(z[row + k, i]))
+    total = 0.0
+    for k in range(width):
+        total += math.exp(float(z[row + k, i]) - top)
+    return top + math.log(total)
+
+
 @kernel
-def output_gradient(loss, code, z, h, row, targets, n, g):
-    """g[row, :n] = dLoss/dz of the output neuron, each example's share of the
-    batch mean; returns the batch's mean loss. Mirrors the trainer's
+def output_gradient(loss, code, z, h, row, width, targets, n, g):
+    """g[row … row + width − 1, :n] = dLoss/dz of the output neurons, each example's
+    share of the batch mean; returns the batch's mean loss. Mirrors the trainer's
     ``loss.grad(…) / len(targets)``, through the output's ``df(z)`` when the
     loss takes the output.
     """
     total = 0.0
-    if loss == CROSS_ENTROPY:
+    if loss == SOFTMAX_CROSS_ENTROPY:
+        for i in range(n):
+            t = int(targets[i])
+            lse = log_sum_exp(z, row, width, i)
+            total += lse - float(z[row + t, i])
+            for k in range(width):
+                hit = 1.0 if k == t else 0.0
+                g[row + k, i] = (math.exp(float(z[row + k, i]) - lse) - hit) / n
+    elif loss == CROSS_ENTROPY:
         for i in range(n):
             zi = float(z[row, i])
             total += cross_entropy(zi, targets[i])
@@ -81,13 +105,23 @@ def output_gradient(loss, code, z, h, row, targets, n, g):
 
 
 @kernel
-def score(loss, code, z, h, row, targets, threshold):
+def score(loss, code, z, h, row, width, targets, threshold):
     """(mean loss, fraction classified right) over every example; mirrors the
-    trainer's ``_measure`` and ``predict_labels``.
+    trainer's ``_measure`` and ``predict_labels`` (softmax: the argmax, the
+    first of equal logits as NumPy's).
     """
     n = targets.shape[0]
     total, right = 0.0, 0
-    if loss == CROSS_ENTROPY:
+    if loss == SOFTMAX_CROSS_ENTROPY:
+        for i in range(n):
+            t = int(targets[i])
+            total += log_sum_exp(z, row, width, i) - float(z[row + t, i])
+            best = 0
+            for k in range(1, width):
+                if z[row + k, i] > z[row + best, i]:
+                    best = k
+            right += best == t
+    elif loss == CROSS_ENTROPY:
         for i in range(n):
             zi = float(z[row, i])
             total += cross_entropy(zi, targets[i])

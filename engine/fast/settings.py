@@ -12,10 +12,10 @@ named), so each hyperparameter reaches the kernels by this one route.
 
 import numpy as np
 
-from engine.activations import ACTIVATIONS
+from engine.activations import get_activation
 from engine.config import ExperimentConfig
 from engine.fast.optimizers import optimizer_state
-from engine.losses import LOSSES
+from engine.losses import get_loss
 from engine.optimizers import Optimizer
 from engine.regularization import REGULARIZERS
 
@@ -31,7 +31,7 @@ def pack(config: ExperimentConfig, optimizer: Optimizer) -> tuple[Array, Array]:
     """(settings, hyper) for the kernels, from the config and its optimizer."""
     settings = np.array(
         [
-            LOSSES[config.loss].code,
+            get_loss(config.loss, config.classes).code,
             REGULARIZERS[config.regularization].code,
             optimizer.code,
             config.batch_size,
@@ -47,7 +47,13 @@ def pack(config: ExperimentConfig, optimizer: Optimizer) -> tuple[Array, Array]:
             beta1,
             beta2,
             eps,
-            ACTIVATIONS[config.output_activation].threshold,
+            _threshold(config),
         ]
     )
     return settings, hyper
+
+
+def _threshold(config: ExperimentConfig) -> float:
+    """The output's decision threshold; NaN for softmax, whose rule is the argmax."""
+    threshold = get_activation(config.output_activation).threshold
+    return float("nan") if threshold is None else threshold

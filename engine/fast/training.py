@@ -18,7 +18,7 @@ import math
 
 from engine.fast.jit import kernel
 from engine.fast.layers import gather, load
-from engine.fast.layout import ACTIVATION, ROW_OUT
+from engine.fast.layout import ACTIVATION, FAN_OUT, ROW_OUT
 from engine.fast.losses import output_gradient, score
 from engine.fast.optimizers import all_finite, penalize, update
 from engine.fast.passes import backward, forward_eval, forward_train
@@ -67,8 +67,9 @@ def train_batches(
         gather(inputs, targets, order, begin, n, h, batch_targets)
         cursor = forward_train(params, layers, running, work, n, dropout, uniforms, cursor)
         batch_loss = output_gradient(
-            settings[LOSS], output[ACTIVATION], z, h, output[ROW_OUT], batch_targets, n, g
-        )
+            settings[LOSS], output[ACTIVATION], z, h, output[ROW_OUT], output[FAN_OUT],
+            batch_targets, n, g,
+        )  # fmt: skip
         backward(params, layers, work, grads, n, dropout)
         penalize(settings[PENALTY], hyper[PENALTY_RATE], params, layers, grads)
         update(
@@ -97,8 +98,9 @@ def measure(inputs, targets, params, layers, running, z, h, settings, hyper):
     forward_eval(params, layers, running, z, h, n)
     output = layers[layers.shape[0] - 1]
     return score(
-        settings[LOSS], output[ACTIVATION], z, h, output[ROW_OUT], targets, hyper[THRESHOLD]
-    )
+        settings[LOSS], output[ACTIVATION], z, h, output[ROW_OUT], output[FAN_OUT],
+        targets, hyper[THRESHOLD],
+    )  # fmt: skip
 
 
 @kernel

@@ -8,7 +8,7 @@
 // chromium on the 2-core box). Plotly still draws the axes, the points, their
 // hover labels and the colour legend.
 
-import { drawMap, plotlyScale } from "./palette.js";
+import { CLASS_COLOURS, drawClassMap, drawMap, plotlyScale } from "./palette.js";
 
 const EXTENT = 6;
 export const PLOT_CONFIG = { displayModeBar: false, responsive: true };
@@ -30,8 +30,14 @@ function pointTrace(name, outline) {
       cmax: 1,
       line: { color: outline, width: 1 },
     },
-    hovertemplate: `${name} point<br>(%{x:.2f}, %{y:.2f})<br>label %{marker.color:.2f}<extra></extra>`,
+    hovertemplate: pointHover(name, 2),
   };
+}
+
+/** A point's hover label: its label's value, or for classes, the colour says the class. */
+function pointHover(name, classes) {
+  const label = classes > 2 ? "" : "<br>label %{marker.color:.2f}";
+  return `${name} point<br>(%{x:.2f}, %{y:.2f})${label}<extra></extra>`;
 }
 
 /** Rings around chosen points (the mini-batch); on top of the data, never hovered. */
@@ -79,6 +85,8 @@ function squareAxis(title, range) {
 class MapWithPoints {
   constructor(el, { xTitle, yTitle, colorbar, equalUnits }) {
     this.el = el;
+    this.colorbar = colorbar;
+    this.classes = 2; // more: points and maps coloured by class (setClasses)
     this.discrete = false;
     this.map = null;
     this.legend = "";
@@ -112,12 +120,15 @@ class MapWithPoints {
 
   /**
    * Show a map over xRange × yRange. map: {bytes (uint8, rows along y ascending),
-   * range: the [lo, hi] the bytes stand for, centre, scale: drawn as (v − centre) / scale}.
+   * range: the [lo, hi] the bytes stand for, centre, scale: drawn as (v − centre) / scale;
+   * classes > 2: a class map (palette.js drawClassMap), which centre and scale do not touch}.
    */
   setMap(map, xRange = SQUARE, yRange = SQUARE) {
     this.map = { map, xRange, yRange };
-    const { centre = 0, scale = 1 } = map;
-    drawMap(this.canvas, map.bytes, map.range, { centre, scale, discrete: this.discrete });
+    const { centre = 0, scale = 1, classes = 2 } = map;
+    const discrete = this.discrete;
+    if (classes > 2) drawClassMap(this.canvas, map.bytes, map.range, { discrete });
+    else drawMap(this.canvas, map.bytes, map.range, { centre, scale, discrete });
     const update = {
       "images[0].source": this.canvas.toDataURL(),
       "images[0].visible": true,
@@ -135,30 +146,45 @@ class MapWithPoints {
     return Plotly.relayout(this.el, { "images[0].visible": false });
   }
 
-  /** The colour legend's range, restyled only when it changes (a restyle replots). */
+  /**
+   * The colour legend's range, restyled only when it changes (a restyle replots).
+   * Classes have no scale to show: their colours are the points' own.
+   */
   setLegend(centre, scale) {
-    const key = JSON.stringify([centre, scale, this.discrete]);
+    const key = JSON.stringify([centre, scale, this.discrete, this.classes]);
     if (key === this.legend) return Promise.resolve();
     this.legend = key;
     const update = {
       zmin: [centre - scale],
       zmax: [centre + scale],
       colorscale: [plotlyScale(this.discrete)],
+      showscale: [this.colorbar && this.classes === 2],
     };
     return Plotly.restyle(this.el, update, [0]);
   }
 
-  /** Points as [xs, ys] with labels; labels coloured over the output's range. */
+  /** How many classes the labels and the output maps stand for (2: the ±1 problems). */
+  setClasses(classes) {
+    this.classes = classes;
+  }
+
+  /**
+   * Points as [xs, ys] with labels; labels coloured over the output's range, or
+   * with more than 2 classes, each class index in its class's colour.
+   */
   setPoints(train, trainLabels, test, testLabels, range) {
     const [lo, hi] = range;
+    const colours = (labels) =>
+      this.classes > 2 ? Array.from(labels, (k) => CLASS_COLOURS[k]) : Array.from(labels);
     return Plotly.restyle(
       this.el,
       {
         x: [train[0], test[0]],
         y: [train[1], test[1]],
-        "marker.color": [Array.from(trainLabels), Array.from(testLabels)],
+        "marker.color": [colours(trainLabels), colours(testLabels)],
         "marker.cmin": [lo, lo],
         "marker.cmax": [hi, hi],
+        hovertemplate: [0, 1].map((k) => pointHover(["training", "test"][k], this.classes)),
       },
       [1, 2],
     );

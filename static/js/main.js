@@ -4,6 +4,7 @@
 
 import { OutputChart, RepresentationChart } from "./charts.js";
 import { BatchView } from "./batch_view.js";
+import { ConfusionTable } from "./confusion.js";
 import { Controls } from "./controls.js";
 import { HiddenSpace } from "./hidden_space.js";
 import { setUpKeyboard } from "./keyboard.js";
@@ -46,6 +47,7 @@ const controls = new Controls(root, page);
 const outputChart = new OutputChart($("output-chart"));
 const lossChart = new LossChart($("loss-chart"));
 const representationChart = new RepresentationChart($("representation-chart"));
+const confusion = new ConfusionTable(document.querySelector(".output-panel .metrics"));
 const editor = new WeightEditor($("weight-editor"));
 const readout = new OutputReadout($("output-chart"), $("output-readout"));
 const network = new NetworkView($("diagram"), {
@@ -129,6 +131,11 @@ async function draw({ header, arrays }) {
   controls.syncTransport(header);
   showMetrics(header);
   state.outputRange = header.output_range;
+  // More than 2 classes: class maps and class-coloured points (charts.js).
+  state.classes = header.classes ?? 2;
+  outputChart.setClasses(state.classes);
+  representationChart.setClasses(state.classes);
+  confusion.draw(header);
   // A diverged network's maps are NaN or overflowed: the page keeps the last good
   // pictures (dimmed, under a "diverged" note: playground.css) until a reset.
   const diverged = header.state === "diverged";
@@ -208,7 +215,7 @@ function showOutput() {
 /** An output-range map, coloured around the middle of the output's range. */
 function outputMap(array) {
   const [lo, hi] = state.outputRange;
-  return { ...array.map(), centre: (lo + hi) / 2, scale: (hi - lo) / 2 };
+  return { ...array.map(), centre: (lo + hi) / 2, scale: (hi - lo) / 2, classes: state.classes };
 }
 
 function setPoints(arrays, range) {

@@ -4,7 +4,7 @@
 // maps. Hover (or keyboard focus) reports what is under the pointer; click, or
 // Enter on a focused link or tile, asks to edit a weight or a bias. Sending anything is the page's business, not this module's.
 
-import { cssColour, drawMap } from "./palette.js";
+import { CLASS_COLOURS, cssColour, drawClassMap, drawMap } from "./palette.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MAX_LINK_WIDTH = 9;
@@ -23,6 +23,11 @@ export class NetworkView {
     this.svg = diagram.querySelector("#links");
     this.hiddenColumn = diagram.querySelector("#hidden-layers");
     this.outputTile = diagram.querySelector("#output-tile");
+    // K > 2 classes: one node per output neuron (softmax), in its class's colour,
+    // between the last hidden layer and the output tile, which shows the class map.
+    this.classNodes = document.createElement("div");
+    this.classNodes.className = "class-nodes";
+    this.outputTile.before(this.classNodes);
     this.hovercard = document.getElementById("hovercard");
     this.featureLabels = featureLabels;
     this.handlers = { hover, edit };
@@ -86,7 +91,9 @@ export class NetworkView {
 
   /** What a DOM node stands for in the network, from its data attributes. */
   targetOf(node) {
-    const el = node?.closest?.("[data-link], .neuron-tile, .output-tile, .feature-tile");
+    const el = node?.closest?.(
+      "[data-link], .neuron-tile, .output-tile, .class-node, .feature-tile",
+    );
     if (!el || !this.network) return null;
     if (el.dataset.link !== undefined) {
       const [layer, source, target] = el.dataset.link.split(",").map(Number);
@@ -102,9 +109,9 @@ export class NetworkView {
     }
     if (el.classList.contains("feature-tile"))
       return { kind: "feature", feature: el.dataset.feature };
-    const isOutput = el.classList.contains("output-tile");
+    const isOutput = el.classList.contains("output-tile") || el.classList.contains("class-node");
     const layer = isOutput ? this.network.biases.length - 1 : Number(el.dataset.layer);
-    const neuron = isOutput ? 0 : Number(el.dataset.neuron);
+    const neuron = isOutput ? Number(el.dataset.neuron ?? 0) : Number(el.dataset.neuron);
     const value = this.network.biases[layer][neuron];
     return {
       kind: "bias",
@@ -119,7 +126,7 @@ export class NetworkView {
     const sizes = this.network.sizes;
     if (column === 0)
       return this.featureLabels[this.network.features[index]] ?? this.network.features[index];
-    if (column === sizes.length - 1) return "the output";
+    if (column === sizes.length - 1) return sizes.at(-1) > 1 ? `class ${index}` : "the output";
     return `neuron ${column}.${index + 1}`;
   }
 
@@ -158,7 +165,32 @@ export class NetworkView {
     // The new +/- buttons are ws-send controls; the ws extension wires up the
     // descendants of a node htmx processes for the first time.
     for (const column of columns) htmx.process(column);
+    this.classNodes.replaceChildren(...this.classNodesFor(network.sizes.at(-1)));
     this.drawLinks();
+  }
+
+  /** One small node per output neuron when there are several (none for one). */
+  classNodesFor(outputs) {
+    if (outputs === 1) return [];
+    return Array.from({ length: outputs }, (_, k) => {
+      const node = document.createElement("button");
+      node.type = "button";
+      node.className = "class-node";
+      node.dataset.neuron = String(k);
+      node.setAttribute("aria-label", `Output neuron of class ${k}: click to edit its bias`);
+      Object.assign(node.style, {
+        display: "block",
+        width: "14px",
+        height: "14px",
+        margin: "0 0 4px",
+        padding: "0",
+        border: "1px solid #fff",
+        borderRadius: "50%",
+        background: CLASS_COLOURS[k],
+        cursor: "pointer",
+      });
+      return node;
+    });
   }
 
   column(layer, width) {
@@ -193,7 +225,9 @@ export class NetworkView {
       const tile = (name) => this.diagram.querySelector(`.feature-tile[data-feature="${name}"]`);
       return this.network.features.map(tile);
     }
-    if (column === sizes.length - 1) return [this.outputTile];
+    if (column === sizes.length - 1) {
+      return sizes.at(-1) > 1 ? [...this.classNodes.children] : [this.outputTile];
+    }
     return [...this.hiddenColumn.querySelectorAll(`.neuron-tile[data-layer="${column - 1}"]`)];
   }
 
@@ -273,10 +307,13 @@ export class NetworkView {
       tile.querySelector(".bias-mark").style.background = cssColour(bias);
       tile.classList.toggle("dropped", Boolean(header.dropped?.[layer]?.[neuron]));
     });
-    if (arrays.output) {
+    const canvas = this.outputTile.querySelector("canvas");
+    if (arrays.output && header.classes) {
+      drawClassMap(canvas, arrays.output.slice(), arrays.output.rangeOf());
+    } else if (arrays.output) {
       const [lo, hi] = header.output_range;
       drawMap(
-        this.outputTile.querySelector("canvas"),
+        canvas,
         arrays.output.slice(),
         arrays.output.rangeOf(),
         {

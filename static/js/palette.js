@@ -50,10 +50,6 @@ export function plotlyScale(discrete = false) {
  * with discrete, in one of two colours by the side of the centre it is on.
  */
 export function drawMap(canvas, bytes, range, { centre = 0, scale = 1, discrete = false } = {}) {
-  const size = Math.round(Math.sqrt(bytes.length));
-  if (canvas.width !== size) canvas.width = canvas.height = size;
-  const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(size, size);
   const [lo, hi] = range;
   // One colour per possible byte, then a lookup per pixel.
   const table = new Uint8ClampedArray(256 * 3);
@@ -61,6 +57,47 @@ export function drawMap(canvas, bytes, range, { centre = 0, scale = 1, discrete 
     const t = (lo + (b / 255) * (hi - lo) - centre) / scale;
     table.set(colourAt(discrete ? Math.sign(t) || 1 : t), b * 3);
   }
+  paint(canvas, bytes, table);
+}
+
+// Okabe & Ito's colours for the classes of a multi-class problem (at most 6):
+// told apart with every common colour-vision deficiency. Their yellow is left
+// out: on the white of an unsure region it would vanish.
+export const CLASS_COLOURS = ["#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#0072b2", "#d55e00"];
+const CLASS_RGB = CLASS_COLOURS.map(hexToRgb);
+const CLASS_MARGIN = 0.05; // as app/frame_content.py packs a class map
+
+/**
+ * Paint a class map (app/frame_content.py class_map): each byte is a class k and
+ * a confidence c in [0, 1] packed as k + margin + (1 − 2·margin)·c over range
+ * [0, K]. The class gives the hue, the confidence how far from white it is
+ * (discrete: every cell in its class's full colour).
+ */
+export function drawClassMap(canvas, bytes, range, { discrete = false } = {}) {
+  const [lo, hi] = range;
+  const classes = Math.round(hi - lo);
+  const table = new Uint8ClampedArray(256 * 3);
+  const white = STOPS[1];
+  for (let b = 0; b < 256; b++) {
+    const v = lo + (b / 255) * (hi - lo);
+    const k = Math.min(classes - 1, Math.max(0, Math.floor(v)));
+    const c = Math.min(1, Math.max(0, (v - k - CLASS_MARGIN) / (1 - 2 * CLASS_MARGIN)));
+    // A tie of all K classes is still tinted, so the region says which class leads.
+    const f = discrete ? 1 : 0.15 + 0.85 * c;
+    table.set(
+      CLASS_RGB[k].map((to, i) => Math.round(white[i] + (to - white[i]) * f)),
+      b * 3,
+    );
+  }
+  paint(canvas, bytes, table);
+}
+
+/** Paint bytes through a 256-colour table (RGB triples) onto a square canvas. */
+function paint(canvas, bytes, table) {
+  const size = Math.round(Math.sqrt(bytes.length));
+  if (canvas.width !== size) canvas.width = canvas.height = size;
+  const ctx = canvas.getContext("2d");
+  const image = ctx.createImageData(size, size);
   for (let row = 0; row < size; row++) {
     const target = (size - 1 - row) * size;
     for (let col = 0; col < size; col++) {

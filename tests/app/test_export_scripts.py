@@ -13,7 +13,7 @@ import pytest
 from app import numpy_script, torch_script
 from app.export_scripts import SCRIPTS, get_script, render_script
 from app.model_file import ModelFile, capture, import_model, to_json_dict
-from engine import Trainer
+from engine import InputError, Trainer
 from engine.activations import ACTIVATIONS
 from engine.features import FEATURES
 from engine.grid import grid_points
@@ -174,3 +174,12 @@ def test_the_registry_names_files_and_refuses_unknown_scripts():
     assert get_script("pytorch").filename == "nn_playground_pytorch.py"
     with pytest.raises(ValueError, match="unknown script 'matlab'"):
         get_script("matlab")
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_multiclass_model_is_refused_naming_the_classes_key(script):
+    trainer = Trainer.from_config({"dataset": "blobs", "classes": 3, "loss": "cross_entropy"})
+    with pytest.raises(InputError) as error:
+        render_script(script, capture(trainer))
+    assert error.value.key == "classes"
+    assert "set classes to 2" in error.value.message

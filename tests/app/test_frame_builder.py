@@ -134,3 +134,30 @@ def test_a_history_thinned_since_the_last_frame_goes_whole(frame_reader):
     trainer.epoch()
     after = page(build_frame(moment(trainer, 4), stream, compress=True))
     assert after.header["history_whole"] is False and after.header["history"]["epoch"] == [8]
+
+
+@pytest.mark.parametrize("classes", [3, 6])
+def test_a_multiclass_frame_carries_the_classes_a_class_map_and_the_confusion(
+    frame_reader, classes
+):
+    trainer = Trainer.from_config(
+        {"dataset": "blobs", "classes": classes, "loss": "cross_entropy", "hidden": [4]}
+    )
+    trainer.epoch()
+    frame = frame_reader()(build_frame(moment(trainer, 1), PageState(), compress=True))
+    assert frame.header["classes"] == classes
+    confusion = frame.header["confusion"]
+    assert len(confusion) == classes and sum(map(sum, confusion)) == len(trainer.y_test)
+    assert frame.header["network"]["sizes"][-1] == classes
+    output = next(a for a in frame.header["arrays"] if a["name"] == "output")
+    assert output["range"] == [0, classes]
+    # The packed class map reads back as the argmax of the probabilities, even with
+    # six classes to the 64 codes the server uses.
+    values = frame.raw["output"].astype(float) / 255 * classes
+    winners = trainer.maps(48, 20).output.argmax(axis=0)
+    assert (values.astype(int) == winners).all()
+
+
+def test_a_binary_frame_has_no_class_fields(frame_reader):
+    frame = frame_reader()(build_frame(moment(Trainer.from_config({}), 1), PageState(), True))
+    assert "classes" not in frame.header and "confusion" not in frame.header

@@ -37,6 +37,7 @@ CONFIGS = {
         "layer_activations": ["sine", None],
         "hidden": [6, 4, 2],
     },
+    "four-classes": {"dataset": "spiral_k", "classes": 4, "loss": "cross_entropy", "hidden": [5]},
 }
 
 

@@ -50,6 +50,9 @@ BAD_VALUES = [
     ("batch_norm", {"batch_norm": "maybe"}),
     ("early_stopping", {"early_stopping": 0}),
     ("early_stopping", {"early_stopping": 1001}),
+    ("classes", {"classes": 1}),
+    ("classes", {"classes": 7}),
+    ("classes", {"classes": 2.5}),
     # Unknown keys are named, not ignored.
     ("colour", {"colour": "red"}),
     ("hidden_layers", {"hidden_layers": [4]}),
@@ -63,6 +66,12 @@ BAD_VALUES = [
     ("output", {"loss": "cross_entropy", "output": "linear"}),
     ("loss", {"loss": "cross_entropy", "problem": "regression", "dataset": "plane"}),
     ("layer_activations", {"hidden": [], "layer_activations": ["relu"]}),
+    # More than two classes: a multi-class dataset, the softmax output, cross-entropy.
+    ("classes", {"classes": 3, "loss": "cross_entropy"}),
+    ("classes", {"classes": 3, "dataset": "custom", "loss": "cross_entropy"}),
+    ("classes", {"classes": 4, "problem": "regression", "dataset": "plane"}),
+    ("loss", {"classes": 4, "dataset": "blobs"}),
+    ("output", {"classes": 4, "dataset": "blobs", "loss": "cross_entropy", "output": "sigmoid"}),
 ]
 
 
@@ -142,6 +151,7 @@ def test_defaults_follow_the_design_table():
         "dropout": 0.0,
         "batch_norm": False,
         "early_stopping": None,
+        "classes": 2,
     }
 
 
@@ -152,6 +162,7 @@ def test_defaults_follow_the_design_table():
         ({"problem": "regression", "dataset": "plane"}, "linear"),
         ({"loss": "cross_entropy"}, "sigmoid"),
         ({"output": "linear"}, "linear"),
+        ({"dataset": "spiral_k", "classes": 4, "loss": "cross_entropy"}, "softmax"),
     ],
 )
 def test_output_activation_defaults_by_problem_and_loss(config, output):
@@ -170,6 +181,8 @@ def test_output_activation_defaults_by_problem_and_loss(config, output):
         {"loss": "cross_entropy", "output": "sigmoid", "early_stopping": 1000},
         {"problem": "regression", "dataset": "multi-gauss", "batch_size": 600},
         {"dataset": "custom", "batch_size": 5000},
+        {"dataset": "blobs", "classes": 6, "loss": "cross_entropy"},
+        {"dataset": "spiral_k", "classes": 2, "output": "linear"},
     ],
 )
 def test_values_at_the_edges_of_the_ranges_are_accepted(config):
@@ -222,3 +235,10 @@ def test_custom_batch_larger_than_its_training_set_names_batch_size():
 def test_bad_custom_points_raise_a_value_error():
     with pytest.raises(ValueError, match="finite"):
         Trainer.from_config({"dataset": "custom"}, data=([[0, np.nan], [1, 1]], [1, -1]))
+
+
+def test_too_many_classes_for_a_binary_dataset_names_the_multiclass_ones():
+    with pytest.raises(InputError) as error:
+        ExperimentConfig.parse({"classes": 3, "loss": "cross_entropy"})
+    assert error.value.key == "classes"
+    assert "circle has 2 classes; blobs and spiral_k take 3 … 6" in error.value.message

@@ -15,7 +15,8 @@ REGRESSION = [name for name, d in DATASETS.items() if d.problem == "regression"]
 # DATASETS.md: for these, noise shifts where the label is read, never the point.
 LABEL_NOISE_ONLY = ["circle", "xor", "plane", "multi-gauss", "checkerboard", "rings", "pass-fail"]
 # ... and these move the points themselves.
-POINT_NOISE = ["gauss", "spiral", "moons"]
+POINT_NOISE = ["gauss", "spiral", "moons", "blobs", "spiral_k"]
+MULTICLASS = [name for name, d in DATASETS.items() if d.multiclass]
 
 
 def make(name, n=400, noise=0.0, seed=0):
@@ -32,7 +33,10 @@ def test_registry_holds_every_dataset_of_datasets_md():
         "checkerboard",
         "rings",
         "pass-fail",
+        "blobs",
+        "spiral_k",
     }
+    assert set(MULTICLASS) == {"blobs", "spiral_k"}
     assert set(REGRESSION) == {"plane", "multi-gauss"}
     assert set(LABEL_NOISE_ONLY) | set(POINT_NOISE) == set(DATASETS)
 
@@ -273,3 +277,33 @@ def test_custom_data_is_capped_at_five_thousand_points():
         validate_custom(points, labels)
     X, _ = validate_custom(points[:-1], labels[:-1])
     assert len(X) == MAX_CUSTOM_POINTS
+
+
+@pytest.mark.parametrize("classes", [3, 4, 6])
+@pytest.mark.parametrize("name", MULTICLASS)
+def test_multiclass_labels_are_class_indices_in_near_equal_numbers(name, classes):
+    X, y = generate(name, 301, 0.3, np.random.default_rng(0), classes)
+    assert X.shape == (301, 2)
+    values, counts = np.unique(y, return_counts=True)
+    assert values.tolist() == list(range(classes))
+    assert counts.max() - counts.min() <= 1
+
+
+@pytest.mark.parametrize("name", MULTICLASS)
+def test_two_classes_of_a_multiclass_dataset_are_labelled_plus_and_minus_one(name):
+    _, y = generate(name, 100, 0.0, np.random.default_rng(0), 2)
+    assert sorted(np.unique(y)) == [-1.0, 1.0]
+
+
+def test_blobs_without_noise_cluster_round_their_centres_on_a_circle():
+    X, y = generate("blobs", 600, 0.0, np.random.default_rng(1), 4)
+    centres = np.array([X[y == k].mean(axis=0) for k in range(4)])
+    assert np.allclose(np.hypot(*centres.T), 3.5, atol=0.2)
+
+
+def test_spiral_k_arms_are_the_first_arm_turned_by_a_kth_of_a_circle():
+    X, y = generate("spiral_k", 400, 0.0, np.random.default_rng(2), 4)
+    r = np.hypot(X[:, 0], X[:, 1])
+    along = (r - 0.5) / 5
+    turn = np.arctan2(X[:, 0], X[:, 1]) / (2 * np.pi) - along - y / 4  # in whole turns
+    assert np.allclose(turn - np.round(turn), 0, atol=1e-9)

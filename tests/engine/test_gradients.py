@@ -10,7 +10,7 @@ import pytest
 
 from engine import Trainer
 from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
-from engine.losses import LOSSES
+from engine.losses import LOSSES, MULTICLASS_LOSSES
 from engine.network import Network, keep_masks
 from engine.regularization import REGULARIZERS
 
@@ -154,3 +154,47 @@ def test_one_trainer_step_follows_the_gradient_of_loss_plus_penalty(
     extra = REGULARIZERS[regularization].grad(start[weights]) * rate
     np.testing.assert_allclose(taken[~weights], data_grad[~weights], rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(taken[weights], data_grad[weights] + extra, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("classes", [3, 6])
+@pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "batch_norm"])
+def test_softmax_cross_entropy_gradients_match_finite_differences(
+    classes, batch_norm, numeric_gradient, gradient_error
+):
+    """K output neurons, softmax, cross-entropy from the logits: p − onehot through the net."""
+    loss = MULTICLASS_LOSSES["cross_entropy"]
+    assert loss.output == "softmax"
+    net = Network(
+        N_INPUTS,
+        [5, 4],
+        output="softmax",
+        batch_norm=batch_norm,
+        outputs=classes,
+        rng=np.random.default_rng(12),
+    )
+    rng = np.random.default_rng(9)
+    X = rng.uniform(-2, 2, size=(16, N_INPUTS))
+    t = (np.arange(16) % classes).astype(float)
+
+    def mean_loss(params):
+        net.params[...] = params
+        _, caches = net.forward(X, training=True)
+        return float(loss.value(caches[-1].z, t).mean())
+
+    start = net.params.copy()
+    numeric = numeric_gradient(mean_loss, start)
+    net.params[...] = start
+    out, caches = net.forward(X, training=True)
+    assert out.shape == (16, classes)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0)
+    analytic = net.backward(caches, loss.grad(caches[-1].z, t) / 16, pre_activation=True)
+    assert np.abs(numeric).max() > 1e-6
+    assert gradient_error(analytic, numeric) < TOLERANCE
+
+
+def test_softmax_cross_entropy_stays_finite_and_exact_for_huge_logits():
+    loss = MULTICLASS_LOSSES["cross_entropy"]
+    z = np.array([[1000.0, 0.0, -1000.0], [0.0, 0.0, 0.0]])
+    t = np.array([2.0, 1.0])
+    np.testing.assert_allclose(loss.value(z, t), [2000.0, np.log(3.0)])
+    np.testing.assert_allclose(loss.grad(z, t), [[1, 0, -1], [1 / 3, -2 / 3, 1 / 3]])

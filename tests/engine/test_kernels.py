@@ -22,13 +22,13 @@ import numpy as np
 import pytest
 
 from engine import Trainer, fast
-from engine.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
+from engine.activations import ACTIVATIONS, MULTICLASS_OUTPUTS, OUTPUT_ACTIVATIONS
 from engine.fast import activations as fast_activations
 from engine.fast import jit, training
 from engine.fast.activations import tanh32
 from engine.fast.codes import KernelRegistryError, kernel_codes
 from engine.fast.layers import SMALL_BATCH
-from engine.losses import LOSSES
+from engine.losses import LOSSES, MULTICLASS_LOSSES
 from engine.optimizers import OPTIMIZERS
 from engine.regularization import REGULARIZERS
 from engine.weights import set_bias, set_weight
@@ -277,6 +277,27 @@ def test_divergence_is_a_state_on_the_kernels_too_without_warnings():
     assert math.isnan(kernel.step().batch_loss)
 
 
+MULTICLASS = {"dataset": "spiral_k", "classes": 4, "loss": "cross_entropy", "n_points": 120}
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {**MULTICLASS, "hidden": [5, 3]},
+        {**MULTICLASS, "classes": 6, "dataset": "blobs", "hidden": [], "optimizer": "adam"},
+        {**MULTICLASS, "hidden": [6], "dropout": 0.2, "batch_norm": True, "batch_size": 7},
+    ],
+    ids=["four-classes", "six-no-hidden-layer-adam", "dropout-batch_norm-ragged"],
+)
+def test_a_softmax_output_with_cross_entropy_trains_like_numpy(config):
+    kernel, numpy = _train_both(config, epochs=4)
+    _assert_agree(kernel, numpy)
+    assert kernel.network.sizes[-1] == config["classes"]
+    ours, theirs = kernel.maps(24, 10).output, numpy.maps(24, 10).output
+    assert ours.shape == theirs.shape == (config["classes"], 24, 24)
+    np.testing.assert_allclose(ours, theirs, atol=1e-5)
+
+
 @pytest.mark.parametrize(
     "config",
     [SMALL, {**SMALL, "batch_norm": True, "activation": "gelu"}, {**SMALL, "hidden": []}],
@@ -323,6 +344,16 @@ def test_every_registered_entry_has_a_kernel_of_its_own(registry, kind):
     codes = [entry.code for entry in registry.values()]
     assert len(set(codes)) == len(codes)
     assert kernel_codes(registry, kind, list(registry)) == codes
+
+
+def test_multiclass_entries_have_kernels_whose_codes_no_binary_entry_uses():
+    """The kernels branch on codes: softmax and its cross-entropy need their own."""
+    for registry, binary, kind in [
+        (MULTICLASS_OUTPUTS, ACTIVATIONS, "multi-class output"),
+        (MULTICLASS_LOSSES, LOSSES, "multi-class loss"),
+    ]:
+        codes = kernel_codes(registry, kind, list(registry))
+        assert not set(codes) & {entry.code for entry in binary.values()}
 
 
 def test_a_registered_entry_without_a_kernel_stops_the_import_naming_it():
@@ -419,6 +450,7 @@ def test_after_warm_up_no_config_makes_the_compiler_run_again():
         {"dropout": 0.2, "batch_norm": True, "optimizer": "adam", "batch_size": 1},
         {"dataset": "plane", "problem": "regression", "regularization": "l1"},
         {"loss": "cross_entropy", "optimizer": "rmsprop", "features": ["x1", "r"]},
+        {"dataset": "spiral_k", "classes": 5, "loss": "cross_entropy"},
     ]:
         trainer = Trainer.from_config({**config, "regularization_rate": 0.01})
         trainer.step()

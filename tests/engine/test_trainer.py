@@ -142,6 +142,51 @@ def test_cross_entropy_with_a_sigmoid_output_learns_gauss(train):
     assert trainer.history[-1].test_accuracy >= 0.95
 
 
+FOUR_ARMS = {
+    "dataset": "spiral_k",
+    "classes": 4,
+    "loss": "cross_entropy",
+    "hidden": [8, 8, 8],
+    "optimizer": "adam",
+    "learning_rate": 0.01,
+    "batch_size": 25,  # as the spiral test: Adam's path then shrugs off float32 rounding
+}
+
+
+def test_a_four_class_spiral_is_learned_by_a_softmax_output(train):
+    trainer = train(FOUR_ARMS, 150)
+    assert trainer.path == "kernel"  # and NumPy makes the same run (~0.92 on both)
+    assert trainer.network.sizes[-1] == 4
+    assert trainer.history[-1].test_accuracy >= 0.90
+    confusion = trainer.confusion()
+    assert confusion.shape == (4, 4)
+    assert confusion.sum() == len(trainer.y_test)
+    assert np.trace(confusion) / confusion.sum() == trainer.history[-1].test_accuracy
+
+
+def test_a_multiclass_snapshot_maps_each_class_probability(train):
+    trainer = train({**FOUR_ARMS, "hidden": [3]}, 1)
+    output = trainer.maps(12, 5).output
+    assert output.shape == (4, 12, 12)
+    np.testing.assert_allclose(output.sum(axis=0), 1.0, rtol=1e-6)  # float32 on the kernels
+
+
+def test_two_classes_keep_one_output_neuron_and_no_confusion_matrix(train):
+    trainer = train({"dataset": "blobs", "classes": 2}, 5)
+    assert trainer.network.sizes[-1] == 1
+    assert trainer.confusion() is None
+    assert trainer.history[-1].test_accuracy >= 0.95
+
+
+def test_changing_the_number_of_classes_regenerates_the_data():
+    trainer = Trainer.from_config({"dataset": "blobs"})
+    version = trainer.data_version
+    assert trainer.configure({"classes": 5, "loss": "cross_entropy"})
+    assert trainer.data_version == version + 1
+    assert set(np.unique(trainer.y_train)) == {0.0, 1.0, 2.0, 3.0, 4.0}
+    assert trainer.network.sizes[-1] == 5
+
+
 def test_custom_points_train_like_any_dataset():
     rng = np.random.default_rng(0)
     points = rng.uniform(-5, 5, size=(200, 2))

@@ -1,0 +1,57 @@
+// The confusion matrix of a multi-class problem, as a small table under the
+// output's accuracy: rows are the true classes, columns the predicted ones,
+// each class's header in its colour. Two-class frames carry no matrix, and
+// the table is hidden.
+
+import { CLASS_COLOURS } from "./palette.js";
+
+export class ConfusionTable {
+  /** after: the element the table follows (the metrics table). */
+  constructor(after) {
+    this.table = document.createElement("table");
+    this.table.className = "metrics confusion";
+    this.table.id = "confusion";
+    this.table.hidden = true;
+    this.table.style.fontSize = "0.8rem"; // a side note to the accuracy, not a headline
+    after.after(this.table);
+    this.key = "";
+  }
+
+  /** Show header.confusion (K × K counts of the test set), or hide the table. */
+  draw(header) {
+    const matrix = header.confusion;
+    if (!matrix) {
+      this.table.hidden = true;
+      return;
+    }
+    const key = JSON.stringify(matrix);
+    if (key === this.key && !this.table.hidden) return;
+    this.key = key;
+    this.table.hidden = false;
+    const swatch = (k) => {
+      const cell = document.createElement("th");
+      cell.scope = "col";
+      cell.textContent = String(k);
+      cell.style.color = CLASS_COLOURS[k];
+      return cell;
+    };
+    const caption = document.createElement("caption");
+    caption.textContent = "test points: true class ↓, predicted →";
+    const head = document.createElement("tr");
+    head.append(document.createElement("th"), ...matrix.map((_, k) => swatch(k)));
+    const rows = matrix.map((counts, k) => {
+      const row = document.createElement("tr");
+      const label = swatch(k);
+      label.scope = "row";
+      row.append(label);
+      counts.forEach((count, j) => {
+        const cell = document.createElement("td");
+        cell.textContent = String(count);
+        if (j === k) cell.style.fontWeight = "bold"; // the diagonal: the correct ones
+        row.append(cell);
+      });
+      return row;
+    });
+    this.table.replaceChildren(caption, head, ...rows);
+  }
+}
