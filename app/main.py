@@ -14,7 +14,7 @@ from app.lessons import Lesson, lessons_in
 from app.rooms.backends import make_backend
 from app.rooms.guard import JoinGuard
 from app.rooms.views import RoomViews
-from app.routes import pages, rooms, ws
+from app.routes import files, pages, rooms, ws
 from app.settings import Settings
 from engine.fast import warm_up
 
@@ -53,4 +53,5 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(ws.router)
     app.include_router(rooms.router)
+    app.include_router(files.router)
     return app

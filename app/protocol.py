@@ -24,14 +24,16 @@ from pydantic import (
     field_validator,
 )
 
-from app.error_slots import GENERAL, SPEED
+from app.error_slots import CUSTOM_DATA, GENERAL, SPEED
 from app.json_depth import nests_deeper_than
 from app.url_state import comma_list, query_to_changes
 from engine.errors import InputError
 from engine.features import FEATURES
+from engine.grid import EXTENT
 from engine.plain_words import name_of, say
 
 MAX_WEIGHT = 1000.0  # a hand-set weight or bias; larger is never useful on this plot
+MAX_LABEL = 100.0  # a drawn regression value; the generated ones lie in [-1, 1]
 MAX_DEPTH = 32  # nesting of arrays and objects; a real message has two or three levels
 
 
@@ -162,6 +164,28 @@ class ShowBatch(Control):
     on: bool
 
 
+Coordinate = Annotated[float, Field(ge=-EXTENT, le=EXTENT, allow_inf_nan=False)]
+
+
+class AddPoint(Control):
+    """Drawing: one point of a class (1 or -1) or, for regression, with a value."""
+
+    slot: ClassVar[str] = CUSTOM_DATA
+    type: Literal["add_point"]
+    x1: Coordinate
+    x2: Coordinate
+    label: float = Field(ge=-MAX_LABEL, le=MAX_LABEL, allow_inf_nan=False)
+
+
+class RemovePoint(Control):
+    """Drawing: remove the point nearest (x1, x2)."""
+
+    slot: ClassVar[str] = CUSTOM_DATA
+    type: Literal["remove_point"]
+    x1: Coordinate
+    x2: Coordinate
+
+
 class Config(Control):
     """Any subset of the experiment config; ``changes`` holds it, reshaped, unvalidated."""
 
@@ -189,7 +213,9 @@ Message = Annotated[
     | Open
     | Stepper
     | HiddenView
-    | ShowBatch,
+    | ShowBatch
+    | AddPoint
+    | RemovePoint,
     Field(discriminator="type"),
 ]
 _MESSAGE = TypeAdapter(Message)

@@ -6,6 +6,8 @@ import { OutputChart, RepresentationChart } from "./charts.js";
 import { BatchView } from "./batch_view.js";
 import { ConfusionTable } from "./confusion.js";
 import { Controls } from "./controls.js";
+import { Draw } from "./draw.js";
+import { Files } from "./files.js";
 import { HiddenSpace } from "./hidden_space.js";
 import { setUpKeyboard } from "./keyboard.js";
 import { Lessons } from "./lessons.js";
@@ -66,9 +68,11 @@ const send = (message) => socket.send(message);
 const hiddenSpace = new HiddenSpace($("hidden-space"), send);
 const batchView = new BatchView($("show-batch"), outputChart, send);
 const predict = new Predict($("predict-panel"), $("output-chart"));
+const draw = new Draw($("custom-data"), $("output-chart"), send);
+const files = new Files($("custom-data"), root.querySelector(".data-panel"));
 
 const socket = new Socket(root, {
-  frame: draw,
+  frame: drawFrame,
   open: () => {
     setConnection(true);
     // A new session: the old one's banner (idle, diverged) no longer holds.
@@ -99,7 +103,12 @@ if (page.lesson) {
   lessons.show(page.lesson.name, page.lesson.step);
   controls.syncSpeed(lessons.step.speed);
 }
-setUpCopyLink($("copy-link"));
+setUpCopyLink($("copy-link"), () =>
+  state.config.dataset === "custom"
+    ? "The link cannot hold your points: it opens the same settings on a generated dataset. " +
+      "To share the points and the trained network, use Save… → model file (JSON)."
+    : "",
+);
 new Presenter(root, $("present"));
 $("reconnect").addEventListener("click", () => socket.reconnect());
 $("log-scale").addEventListener("change", (e) => lossChart.setLog(e.target.checked));
@@ -124,9 +133,10 @@ function setConnection(connected, reconnecting = false) {
 }
 
 /** Draw one decoded frame; the socket acks it when this resolves. */
-async function draw({ header, arrays }) {
+async function drawFrame({ header, arrays }) {
   await Promise.all([outputChart.ready, lossChart.ready, representationChart.ready]);
   if (header.reset) root.dataset.resets = String(Number(root.dataset.resets) + 1);
+  files.setToken(header.token);
   if (header.config) applyConfig(header.config);
   controls.syncTransport(header);
   showMetrics(header);
@@ -163,6 +173,7 @@ async function draw({ header, arrays }) {
 function applyConfig(config) {
   state.config = config;
   controls.sync(config);
+  draw.setProblem(config.problem);
   writeUrl(config, lessons.step?.config ?? page.defaults, lessons.params);
   const [x, y] = page.axes[config.dataset] ?? PLANE_AXES;
   outputChart.setAxes(x.title, y.title);

@@ -72,9 +72,12 @@ function replaceQuery(query) {
 }
 
 /** Wire the "copy link" button: clipboard when allowed, else select the URL to copy. */
-export function setUpCopyLink(button) {
+/** note(): words to show when the link cannot hold everything (say, drawn points). */
+export function setUpCopyLink(button, note = () => "") {
   const label = button.textContent;
   button.addEventListener("click", async () => {
+    const words = note();
+    if (words) window.alert(words);
     try {
       await navigator.clipboard.writeText(window.location.href);
       button.textContent = "Link copied";

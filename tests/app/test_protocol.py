@@ -91,7 +91,8 @@ def test_bad_messages_raise_an_error_naming_the_slot_and_the_problem(text, key, 
 def test_every_message_type_is_listed_once_in_union_order():
     assert list(MESSAGES) == ["config", "play", "pause", "step", "reset", "regenerate",
                               "speed", "ack", "set_weight", "set_bias", "view", "open",
-                              "stepper", "hidden_view", "show_batch"]  # fmt: skip
+                              "stepper", "hidden_view", "show_batch", "add_point",
+                              "remove_point"]  # fmt: skip
     with pytest.raises(InputError) as error:
         parse_message('{"type": "dance"}')
     assert error.value.message.endswith("expected one of " + ", ".join(MESSAGES))
