@@ -4,12 +4,11 @@
 // "Files"); errors come back over the websocket, beside these controls.
 
 export class Files {
-  /** panel: #custom-data; dropZone: where files may be dropped. */
-  constructor(panel, dropZone) {
-    this.panel = panel;
+  /** dropZone: where files may be dropped (the data panel). */
+  constructor(dropZone) {
     this.token = null;
     this.pending = null; // a CSV waiting for the rescale answer
-    const $ = (id) => panel.querySelector(`#${id}`);
+    const $ = (id) => document.getElementById(id);
     this.$ = $;
     $("open-file").addEventListener("change", (e) => this.pick(e.target));
     $("download").addEventListener("change", (e) => {

@@ -69,7 +69,8 @@ const hiddenSpace = new HiddenSpace($("hidden-space"), send);
 const batchView = new BatchView($("show-batch"), outputChart, send);
 const predict = new Predict($("predict-panel"), $("output-chart"));
 const draw = new Draw($("custom-data"), $("output-chart"), send);
-const files = new Files($("custom-data"), root.querySelector(".data-panel"));
+// A room's page has no file controls: its files would go to the lecturer's session.
+const files = $("file-controls") ? new Files(root.querySelector(".data-panel")) : null;
 
 const socket = new Socket(root, {
   frame: drawFrame,
@@ -136,7 +137,7 @@ function setConnection(connected, reconnecting = false) {
 async function drawFrame({ header, arrays }) {
   await Promise.all([outputChart.ready, lossChart.ready, representationChart.ready]);
   if (header.reset) root.dataset.resets = String(Number(root.dataset.resets) + 1);
-  files.setToken(header.token);
+  files?.setToken(header.token);
   if (header.config) applyConfig(header.config);
   controls.syncTransport(header);
   showMetrics(header);
