@@ -108,7 +108,7 @@ def _rebuild(meta: dict[str, Any], arrays: dict[str, np.ndarray], kernels: bool)
     for name in vars(optimizer):
         if f"optimizer.{name}" in arrays:
             getattr(optimizer, name)[:] = arrays[f"optimizer.{name}"]
-    trainer.history = [EpochRecord(**record) for record in meta["history"]]
+    trainer.history[:] = [EpochRecord(**record) for record in meta["history"]]  # a History
     trainer.step_count, trainer.epoch_count = meta["step_count"], meta["epoch_count"]
     trainer.state, trainer.diverged_epoch = meta["state"], meta["diverged_epoch"]
     trainer._order, trainer._position = arrays["order"], meta["position"]

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from engine import trainer_state
+from engine.history import History
 from engine.trainer import Trainer
 
 
@@ -56,3 +57,11 @@ def test_pickled_arrays_and_garbage_are_refused():
     for junk in (b"", b"\x00\x00\x00\x05{}", blob[:-20]):
         with pytest.raises(ValueError):
             trainer_state.load(junk)
+
+
+def test_a_restored_history_stays_a_bounded_history():
+    leader = Trainer.from_config({"n_points": 20, "batch_size": 10, "hidden": [2]})
+    for _ in range(3):
+        leader.epoch()
+    copy = trainer_state.load(trainer_state.dump(leader), kernels=False)
+    assert isinstance(copy.history, History) and [r.epoch for r in copy.history] == [1, 2, 3]
