@@ -37,6 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=_positive(int), default=1, help="server processes")
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
     parser.add_argument("--get", metavar="PATH", help="request PATH in-process, print it, exit")
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        default=None,
+        help="share classes through this Redis (redis://127.0.0.1:6379/0), so they work "
+        "across --workers and replicas (also NNP_REDIS_URL)",
+    )
     limits = parser.add_argument_group("settings (also NNP_<NAME> environment variables)")
     for field in Settings.options():
         flag = "--" + field.name.replace("_", "-")
@@ -70,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     overrides = {field.name: getattr(args, field.name) for field in Settings.options()}
+    overrides["redis_url"] = args.redis
     try:
         settings = Settings.from_env(**overrides)
     except ValueError as exc:

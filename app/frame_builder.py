@@ -37,6 +37,7 @@ class PageState:
 
     run: int | None = None  # the training run its history belongs to
     history: int = 0  # how many of that run's records it has
+    history_version: int = 0  # how often that history was thinned (engine/history.py)
     data_version: int | None = None
     pair: list[str] | None = None
     config: ExperimentConfig | None = None  # the trainer replaces its config on every change
@@ -73,6 +74,8 @@ def build_frame(moment: Moment, page: PageState, compress: bool) -> bytes:
     trainer, config, pair = moment.trainer, moment.trainer.config, moment.pair
     plane = content.has_plane(config.features, pair)
     reset = page.run != moment.run
+    # A reset, or a history thinned since the page's copy: the whole history goes.
+    whole = reset or page.history_version != trainer.history.version
     header: dict[str, Any] = {
         "type": "frame",
         "frame": moment.number,
@@ -85,7 +88,8 @@ def build_frame(moment: Moment, page: PageState, compress: bool) -> bytes:
         "output_range": list(content.output_range(config)),
         **content.scores(moment.record, config.problem == "classification"),
         **content.class_header(trainer),
-        "history": content.history(trainer.history[0 if reset else page.history :]),
+        "history": content.history(trainer.history[0 if whole else page.history :]),
+        "history_whole": whole,
         "network": content.network(trainer),
         "representation": content.representation_header(pair, plane),
     }
@@ -110,6 +114,7 @@ def build_frame(moment: Moment, page: PageState, compress: bool) -> bytes:
         len(trainer.history),
         trainer.data_version,
     )
+    page.history_version = trainer.history.version
     page.pair, page.config = pair, config
     return encode_frame(header, as_deltas(arrays, page, fresh=reset or new_data), compress)
 

@@ -14,7 +14,7 @@ from app.lessons import Lesson, lessons_in
 from app.rooms.backends import make_backend
 from app.rooms.guard import JoinGuard
 from app.rooms.views import RoomViews
-from app.routes import pages, rooms, ws
+from app.routes import files, pages, rooms, ws
 from app.settings import Settings
 from engine.fast import warm_up
 
@@ -24,6 +24,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Compile the engine's kernels in the background, so no tab's first frame waits."""
     threading.Thread(target=warm_up, name="nnp-warm-up", daemon=True).start()
     yield
+    await app.state.rooms.close()  # a shared backend's connections
 
 
 def create_app(
@@ -41,9 +42,9 @@ def create_app(
     app.state.fragments = Fragments(app.state.templates.env)
     app.state.lessons = lessons if lessons is not None else lessons_in(settings.lessons)
     app.state.sessions = set()  # this process's live sessions, for the cap
-    app.state.rooms = make_backend(settings)
-    app.state.join_guard = JoinGuard(settings.join_misses_per_minute)
     app.state.room_views = RoomViews(app.state.templates.env)
+    app.state.rooms = make_backend(settings, app.state.room_views)
+    app.state.join_guard = JoinGuard(settings.join_misses_per_minute)
     assets = Assets(settings.static_dir)
     app.state.templates.env.globals.update(asset=assets.url, import_map=assets.import_map)
     app.add_route(PREFIX + "{path:path}", assets.respond, include_in_schema=False)
@@ -52,4 +53,5 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(ws.router)
     app.include_router(rooms.router)
+    app.include_router(files.router)
     return app

@@ -74,9 +74,7 @@ def _custom_data(trainer: Trainer) -> tuple[Array, Array] | None:
     the file splits them into the same training and test sets."""
     if trainer.config.dataset != CUSTOM:
         return None
-    # Trainer keeps its given points only in this attribute (its train and test
-    # sets are already shuffled); read here until the trainer offers them.
-    return validate_custom(*trainer._custom_data, problem=trainer.config.problem)
+    return validate_custom(*trainer.custom_data, problem=trainer.config.problem)
 
 
 def to_json_dict(model: ModelFile) -> dict[str, Any]:

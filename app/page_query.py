@@ -15,6 +15,9 @@ from engine.config import ExperimentConfig
 from engine.errors import InputError
 
 LESSON_KEYS = ("lesson", "step")  # not config keys
+# How the page shows things, not what the server trains: static/js/view_state.js
+# reads them; the server only lets them through.
+VIEW_KEYS = ("present", "show_test", "discretize", "log_scale", "pair", "speed")
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,8 @@ def read_query(query: Mapping[str, str], lessons: Mapping[str, Lesson]) -> PageQ
     except InputError as exc:
         opened, error = None, exc
     base = opened.step.config.model_dump() if opened else {}
-    changes = query_to_changes({k: v for k, v in query.items() if k not in LESSON_KEYS})
+    page_keys = (*LESSON_KEYS, *VIEW_KEYS)
+    changes = query_to_changes({k: v for k, v in query.items() if k not in page_keys})
     try:
         config = ExperimentConfig.parse({**base, **changes})
     except InputError as exc:

@@ -68,6 +68,10 @@ class PageViews:
         if not isinstance(message, KEEP_STEPPING):
             self.stepper = None
 
+    def clear(self) -> None:
+        """Back to the plain views (a new trainer: its layers may differ)."""
+        self.stepper, self.hidden, self._basis = None, None, None
+
     def step_through(self, trainer: Trainer, action: str) -> bool:
         """``next``: show the next stage, starting the next mini-batch after an update;
         ``exit``: leave the mode. Returns whether the trainer trained (the update)."""

@@ -24,13 +24,16 @@ from pydantic import (
     field_validator,
 )
 
-from app.error_slots import GENERAL, SPEED
+from app.error_slots import CUSTOM_DATA, GENERAL, SPEED
 from app.json_depth import nests_deeper_than
 from app.url_state import comma_list, query_to_changes
 from engine.errors import InputError
 from engine.features import FEATURES
+from engine.grid import EXTENT
+from engine.plain_words import name_of, say
 
 MAX_WEIGHT = 1000.0  # a hand-set weight or bias; larger is never useful on this plot
+MAX_LABEL = 100.0  # a drawn regression value; the generated ones lie in [-1, 1]
 MAX_DEPTH = 32  # nesting of arrays and objects; a real message has two or three levels
 
 
@@ -77,7 +80,7 @@ class Speed(Control):
     def _whole_above_one(cls, value: float) -> float:
         # Below one it is a fraction of a pass (slow motion); above, whole passes.
         if value > 1 and not value.is_integer():
-            raise ValueError("above 1, a whole number of epochs")
+            raise ValueError("must be a whole number of epochs above 1")
         return value
 
 
@@ -119,7 +122,7 @@ class View(Control):
         if unknown:
             raise ValueError(f"unknown feature; choose from {', '.join(FEATURES)}")
         if len(pair) != 2:
-            raise ValueError("needs two feature names")
+            raise ValueError("must be two feature names")
         return pair
 
 
@@ -150,7 +153,7 @@ class HiddenView(Control):
     @classmethod
     def _two_neurons(cls, neurons: list[int]) -> list[int]:
         if len(neurons) != 2 or neurons[0] == neurons[1]:
-            raise ValueError("needs two different neuron indices")
+            raise ValueError("must be two different neuron numbers")
         return neurons
 
 
@@ -159,6 +162,28 @@ class ShowBatch(Control):
 
     type: Literal["show_batch"]
     on: bool
+
+
+Coordinate = Annotated[float, Field(ge=-EXTENT, le=EXTENT, allow_inf_nan=False)]
+
+
+class AddPoint(Control):
+    """Drawing: one point of a class (1 or -1) or, for regression, with a value."""
+
+    slot: ClassVar[str] = CUSTOM_DATA
+    type: Literal["add_point"]
+    x1: Coordinate
+    x2: Coordinate
+    label: float = Field(ge=-MAX_LABEL, le=MAX_LABEL, allow_inf_nan=False)
+
+
+class RemovePoint(Control):
+    """Drawing: remove the point nearest (x1, x2)."""
+
+    slot: ClassVar[str] = CUSTOM_DATA
+    type: Literal["remove_point"]
+    x1: Coordinate
+    x2: Coordinate
 
 
 class Config(Control):
@@ -188,7 +213,9 @@ Message = Annotated[
     | Open
     | Stepper
     | HiddenView
-    | ShowBatch,
+    | ShowBatch
+    | AddPoint
+    | RemovePoint,
     Field(discriminator="type"),
 ]
 _MESSAGE = TypeAdapter(Message)
@@ -222,14 +249,13 @@ def parse_message(text: str) -> Message:
 
 
 def _message_error(kind: Any, exc: ValidationError) -> InputError:
-    """One readable line for the first problem: "speed: epochs_per_frame must be …"."""
+    """The first problem in plain words: "Speed must be a number from 0.1 to 100 …"."""
     error = exc.errors()[0]
     if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
         expected = ", ".join(MESSAGES)
         return InputError(GENERAL, f"unknown message type {kind!r}; expected one of {expected}")
-    field = ".".join(str(part) for part in error["loc"][1:])  # after the type's name
-    slot = MESSAGES[kind].slot
-    if error["type"] == "missing":
-        return InputError(slot, f"{kind}: {field} is missing")
-    message = error["msg"].removeprefix("Value error, ")
-    return InputError(slot, f"{kind}: {field}: {message}; got {error['input']!r}")
+    loc = error["loc"][1:]  # after the type's name
+    model = MESSAGES[kind]
+    field = model.model_fields.get(str(loc[0])) if loc else None
+    key = str(loc[0]) if loc else str(kind)
+    return InputError(model.slot, say(error, name_of(key, kind), field))

@@ -5,7 +5,9 @@ trainer or the play state and tells the pump (app/pump.py), which trains and sen
 the frames app/frame_builder.py makes for this tab's page (errors: app/notices.py).
 """
 
+import secrets
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -13,10 +15,12 @@ from app import protocol
 from app.error_slots import GENERAL
 from app.fragments import Fragments, notice
 from app.frame_builder import Moment, PageState, build_frame
+from app.frame_extras import Extra
 from app.lessons import Lesson, find_step
 from app.notices import Notices
 from app.page_views import PageViews
 from app.pump import Pump, Send
+from app.session_data import SessionData
 from engine.config import MAX_SEED, ExperimentConfig
 from engine.errors import InputError
 from engine.trainer import READY, Trainer
@@ -50,14 +54,19 @@ class Session:
         # Called with every moment this session draws: a room streams it to followers.
         self.watchers: list[Callable[[Moment], None]] = []
         self.views = PageViews(self)  # step-through, hidden space, batch highlight
+        self.data = SessionData(self)  # drawn and uploaded points, opened model files
+        # Binds the tab's uploads and downloads (app/routes/files.py) to this session;
+        # sent in its page's reset frames only, never to a room's followers.
+        self.token = secrets.token_urlsafe(18)
 
     # Control messages
 
     async def handle(self, message: protocol.Message) -> None:
         """Apply one message; a bad one gets an error fragment and changes nothing."""
         try:
-            handler = getattr(self, f"_on_{message.type}", None)
-            (handler or getattr(self.views, f"_on_{message.type}"))(message)
+            name = f"_on_{message.type}"
+            owner = next(o for o in (self, self.data, self.views) if hasattr(o, name))
+            getattr(owner, name)(message)
         except InputError as exc:
             await self.report(exc)
             return
@@ -104,6 +113,10 @@ class Session:
         changes, self._pending = self._pending, {}
         if changes and self.trainer.configure(changes):
             self.pump.restart()
+
+    def drop_pending(self) -> None:
+        """Forget config changes not yet in force (a model file brings its own config)."""
+        self._pending = {}
 
     def _on_play(self, _: protocol.Message) -> None:
         self.apply_config()
@@ -176,7 +189,10 @@ class Session:
             pump.at_record,
             self.views.extras(self.trainer),
         )
-        frame = build_frame(moment, self.page, self._compress)
+        shown = moment
+        if self.page.run != moment.run:  # a reset frame: (again) the tab's upload token
+            shown = replace(moment, extras=(*moment.extras, Extra({"token": self.token})))
+        frame = build_frame(shown, self.page, self._compress)
         for watch in self.watchers:
             watch(moment)
         return frame

@@ -43,6 +43,8 @@ class Settings:
     lessons: Path = option(LESSONS_DIR, "folder of lesson files (*.toml) to serve")  # noqa: RUF009 (a Path is immutable)
     # Rooms (app/rooms): a lecturer's class, followed live by students.
     room_backend: str = "memory"  # app/rooms/backends.py; NNP_ROOM_BACKEND, not a flag
+    # redis://host:port/db: rooms shared by --workers and replicas (the flag is --redis).
+    redis_url: str = ""
     max_rooms: int = option(50, "rooms per process; over it Start a class is refused")
     max_followers: int = option(300, "students per room; over it a join is refused")
     room_idle_timeout: float = option(14400.0, "seconds without activity before a room expires")

@@ -5,6 +5,7 @@ Allowed names come from the engine's registries, so registering a new
 activation or dataset makes it a valid config value with no edit here.
 """
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import (
@@ -23,6 +24,7 @@ from engine.features import FEATURES
 from engine.initializers import INITIALIZERS
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
+from engine.plain_words import Bounds, name_of, say
 from engine.regularization import REGULARIZERS
 
 MAX_LAYERS = 8
@@ -97,24 +99,27 @@ class ExperimentConfig(BaseModel):
         dataset = DATASETS.get(self.dataset)
         if dataset and dataset.problem != self.problem:
             raise InputError(
-                "dataset", f"{self.dataset} is a {dataset.problem} dataset; set problem to match"
+                "dataset",
+                f"{self.dataset} is a {dataset.problem} dataset: "
+                f"set the problem type to {dataset.problem} to use it",
             )
         if self.classes > 2:
             self._check_multiclass(dataset)
         elif self.loss == "cross_entropy" and self.problem != "classification":
-            raise InputError("loss", "cross_entropy needs problem=classification")
+            raise InputError("loss", "Cross-entropy loss needs a classification problem")
         # The output activation the loss is written for (softmax's is checked above).
         needed = LOSSES[self.loss].output if self.classes == 2 else None
         if needed and self.output not in (None, needed):
-            raise InputError("output", f"{self.loss} needs the {needed} output")
+            raise InputError("output", f"The {self.loss} loss needs the {needed} output")
         if self.layer_activations is not None and len(self.layer_activations) > len(self.hidden):
-            raise InputError("layer_activations", "one entry at most per hidden layer")
-        if dataset is not None:
-            n_train = round((self.n_points or dataset.default_n) * self.train_fraction)
-            if self.batch_size > n_train:
-                raise InputError(
-                    "batch_size", f"must be 1 … {n_train} (the number of training points)"
-                )
+            raise InputError("layer_activations", "Give at most one activation per hidden layer")
+        n_train = _n_train(self.dataset, self.n_points, self.train_fraction)
+        if n_train is not None and self.batch_size > n_train:
+            raise InputError(
+                "batch_size",
+                f"Batch size must be a whole number from 1 to {n_train}"
+                f" — the training set has {n_train} points",
+            )
         return self
 
     def _check_multiclass(self, dataset: Dataset | None) -> None:
@@ -155,48 +160,52 @@ class ExperimentConfig(BaseModel):
         try:
             return cls.model_validate(mapping)
         except ValidationError as exc:
-            raise _config_error(exc) from None
+            raise _config_error(exc, {**_DEFAULTS, **mapping}) from None
 
     def updated(self, changes: dict[str, Any]) -> "ExperimentConfig":
         """A copy with ``changes`` applied and validated; ``self`` is untouched."""
         return self.parse({**self.model_dump(), **changes})
 
 
-def _config_error(exc: ValidationError) -> InputError:
+def _config_error(exc: ValidationError, mapping: dict[str, Any]) -> InputError:
     error = exc.errors()[0]
     original = (error.get("ctx") or {}).get("error")
     if isinstance(original, InputError):
         return original
     key = str(error["loc"][0]) if error["loc"] else "config"
-    message = error["msg"].removeprefix("Value error, ")
-    bounds = _allowed_range(key)
-    if bounds and error["type"] in _RANGE_ERRORS:
-        message = f"must be {bounds}; got {error['input']!r}"
-    elif error["type"] == "extra_forbidden":
-        message = f"unknown setting; valid settings are {', '.join(ExperimentConfig.model_fields)}"
-    return InputError(key, message)
-
-
-_RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
-
-
-def _allowed_range(key: str) -> str | None:
-    """The field's numeric bounds as the page shows them, e.g. "0 … 0.8"."""
+    if error["type"] == "extra_forbidden":
+        settings = ", ".join(ExperimentConfig.model_fields)
+        return InputError(key, f"there is no setting called {key}; the settings are {settings}")
     field = ExperimentConfig.model_fields.get(key)
-    if field is None:
-        return None
-    low = high = None
-    for rule in field.metadata:
-        for name, sign in (("ge", ""), ("gt", "> ")):
-            if getattr(rule, name, None) is not None:
-                low = f"{sign}{_number(getattr(rule, name))}"
-        for name in ("le", "lt"):
-            if getattr(rule, name, None) is not None:
-                high = _number(getattr(rule, name))
-    if low is None or high is None:
-        return None
-    return f"{low} … {high}"
+    limits = _LIMITS.get(key, _no_limits)(mapping)
+    return InputError(key, say(error, name_of(key), field, *limits))
 
 
-def _number(value: float) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+_DEFAULTS = {name: field.default for name, field in ExperimentConfig.model_fields.items()}
+
+
+def _no_limits(mapping: dict[str, Any]) -> tuple[Bounds | None, str]:
+    return None, ""
+
+
+def _training_points(mapping: dict[str, Any]) -> tuple[Bounds | None, str]:
+    n_train = _n_train(
+        mapping.get("dataset"), mapping.get("n_points"), mapping.get("train_fraction")
+    )
+    if n_train is None:
+        return None, ""
+    return Bounds(1, n_train), f" — the training set has {n_train} points"
+
+
+# Limits that depend on other keys: key → (its bounds, why) for the mapping being parsed.
+_LIMITS: dict[str, Callable[[dict[str, Any]], tuple[Bounds | None, str]]] = {
+    "batch_size": _training_points,
+}
+
+
+def _n_train(dataset: Any, n_points: Any, train_fraction: Any) -> int | None:
+    """How many training points a dataset, size and split give (None: not known yet)."""
+    try:
+        return round((float(n_points or DATASETS[dataset].default_n)) * float(train_fraction))
+    except (KeyError, TypeError, ValueError):
+        return None

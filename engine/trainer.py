@@ -22,6 +22,7 @@ from engine.activations import get_activation
 from engine.config import CUSTOM, ExperimentConfig
 from engine.errors import InputError
 from engine.features import transform
+from engine.history import History
 from engine.losses import Loss, get_loss
 from engine.network import LayerCache, Network, keep_masks
 from engine.optimizers import make_optimizer
@@ -78,7 +79,7 @@ class Trainer:
         kernels: bool = True,
     ) -> None:
         self.config = config
-        self._custom_data = data
+        self.custom_data = data
         self._use_kernels = kernels
         self._load_data()
         self.reset()
@@ -104,9 +105,12 @@ class Trainer:
         cfg = self.config
         data_rng, split_rng = (np.random.default_rng(s) for s in _seeds(cfg.seed, "data", "split"))
         if cfg.dataset == CUSTOM:
-            if self._custom_data is None:
+            if self.custom_data is None:
                 raise InputError("dataset", "custom needs points and labels")
-            X, y = datasets.validate_custom(*self._custom_data, problem=cfg.problem)
+            try:
+                X, y = datasets.validate_custom(*self.custom_data, problem=cfg.problem)
+            except ValueError as exc:  # say, regression values under a classification
+                raise InputError("custom_data", str(exc)) from None
         else:
             X, y = datasets.generate(cfg.dataset, cfg.n_points, cfg.noise, data_rng, cfg.classes)
         self.X_train, self.y_train, self.X_test, self.y_test = datasets.split(
@@ -146,7 +150,7 @@ class Trainer:
         self.epoch_count = 0
         self.state = READY
         self.diverged_epoch: int | None = None
-        self.history: list[EpochRecord] = []
+        self.history: History[EpochRecord] = History()
         # Per hidden layer, which units the last mini-batch kept ((n, width) bool),
         # None where nothing was dropped: what the training call returned.
         self.last_masks: list[Array | None] = [None] * len(cfg.hidden)
@@ -155,6 +159,34 @@ class Trainer:
         self._position = 0
         self._best: tuple[float, Array] | None = None
         self._patience_used = 0
+
+    def use_points(self, points: Array, labels: Array) -> None:
+        """Train on these points from now on (the dataset becomes ``custom``), keeping
+        the weights: drawing edits the data under a network that goes on learning.
+
+        The batch size shrinks to the training set when it would not fit. Points the
+        engine refuses raise InputError and leave the trainer as it was.
+        """
+        n_train = round(len(points) * self.config.train_fraction)
+        if n_train < 1:
+            raise InputError(
+                "custom_data",
+                f"{len(points)} points leave none for training at this train/test ratio; add more",
+            )
+        changes = {"dataset": CUSTOM, "batch_size": min(self.config.batch_size, n_train)}
+        old = self.config, self.custom_data
+        self.config, self.custom_data = self.config.updated(changes), (points, labels)
+        try:
+            self._load_data()
+        except InputError as exc:
+            self.config, self.custom_data = old
+            self._load_data()
+            raise InputError("custom_data", exc.message) from None
+        self.data_version += 1  # other points under the same config: the page must redraw
+        self._order = self._rng.permutation(len(self.X_train))
+        self._position = 0
+        self._best = None  # early stopping's best weights were best on the old points
+        self._bind_kernels()
 
     def configure(self, changes: Mapping[str, Any]) -> bool:
         """Apply config changes; return True when they rebuilt and reset the trainer.

@@ -1,11 +1,11 @@
-"""Where rooms live, by name: ``memory`` (this process) now, ``redis`` later.
+"""Where rooms live, by name: ``memory`` (this process) or ``redis`` (shared by
+processes and replicas through a Redis server; app/rooms/redis_rooms.py).
 
 A backend creates rooms, finds them by code, and expires idle ones; the
 ``Room`` it hands back publishes frames, counts followers and holds the
-students' status. ``memory`` keeps live objects; a Redis backend would return a
-Room whose stream publishes to ``room:{code}:frames`` and whose students live
-in ``room:{code}:students`` (see /work/shared/DESIGN.md, "Rooms"), behind the
-same operations, so adding it is one entry in ``BACKENDS``.
+students' status. A room's sockets ``attach`` to it (the room ticks while any
+is open) and ``detach`` when they close. Adding a backend is one entry in
+``BACKENDS``, chosen by ``NNP_ROOM_BACKEND`` (or ``--redis URL``).
 """
 
 import time
@@ -13,7 +13,10 @@ from collections.abc import Callable
 from typing import Protocol
 
 from app.rooms.keys import new_code
+from app.rooms.redis_rooms import RedisRooms
 from app.rooms.room import Room, RoomFullError
+from app.rooms.ticker import Ticker
+from app.rooms.views import RoomViews
 from app.settings import Settings
 from engine.trainer import Trainer
 
@@ -21,23 +24,26 @@ Clock = Callable[[], float]
 
 
 class RoomBackend(Protocol):
-    def create(self, key_hash: str, trainer: Trainer) -> Room: ...
-    def find(self, code: str) -> Room | None: ...
+    async def create(self, key_hash: str, trainer: Trainer) -> Room: ...
+    async def find(self, code: str) -> Room | None: ...
+    async def attach(self, room: Room) -> Room: ...
+    async def detach(self, room: Room) -> None: ...
+    async def student_number(self, room: Room) -> int | None: ...
     def touch(self, room: Room) -> None: ...
-    def expire(self) -> list[Room]: ...
-    def __len__(self) -> int: ...
+    async def close(self) -> None: ...
 
 
 class MemoryRooms:
     """Rooms in this process's memory: a class needs every student on this process
     (one worker, or sticky routing by room code)."""
 
-    def __init__(self, settings: Settings, now: Clock = time.monotonic) -> None:
-        self._settings = settings
+    def __init__(self, settings: Settings, views: RoomViews, now: Clock = time.monotonic) -> None:
+        self._settings, self._views = settings, views
         self._now = now
         self._rooms: dict[str, Room] = {}
+        self._tickers: dict[str, Ticker] = {}
 
-    def create(self, key_hash: str, trainer: Trainer) -> Room:
+    async def create(self, key_hash: str, trainer: Trainer) -> Room:
         self.expire()
         limit = self._settings.max_rooms
         if len(self._rooms) >= limit:
@@ -56,31 +62,57 @@ class MemoryRooms:
         self._rooms[code] = room
         return room
 
-    def find(self, code: str) -> Room | None:
+    async def find(self, code: str) -> Room | None:
         self.expire()
         return self._rooms.get(code)
+
+    async def attach(self, room: Room) -> Room:
+        ticker = self._tickers.get(room.code)
+        if ticker is None:
+            ticker = self._tickers[room.code] = Ticker(
+                room, self._views, self._settings.room_status_seconds
+            )
+        ticker.attach()
+        return room
+
+    async def detach(self, room: Room) -> None:
+        if self._tickers[room.code].detach():
+            del self._tickers[room.code]
+
+    async def student_number(self, room: Room) -> int | None:
+        return None  # the room counts its own
 
     def touch(self, room: Room) -> None:
         room.last_active = self._now()
 
     def expire(self) -> list[Room]:
-        """Forget rooms idle past ``room_idle_timeout``, and return them (to close)."""
+        """Forget rooms idle past ``room_idle_timeout``, and return them."""
         horizon = self._now() - self._settings.room_idle_timeout
         gone = [room for room in self._rooms.values() if room.last_active < horizon]
         for room in gone:
             del self._rooms[room.code]
         return gone
 
+    async def close(self) -> None:
+        """Nothing to let go of."""
+
     def __len__(self) -> int:
         return len(self._rooms)
 
 
-BACKENDS: dict[str, Callable[[Settings], RoomBackend]] = {"memory": MemoryRooms}
+BACKENDS: dict[str, Callable[[Settings, RoomViews], RoomBackend]] = {
+    "memory": MemoryRooms,
+    "redis": RedisRooms,
+}
 
 
-def make_backend(settings: Settings) -> RoomBackend:
+def make_backend(settings: Settings, views: RoomViews) -> RoomBackend:
+    """The backend ``room_backend`` names; a Redis URL alone implies ``redis``."""
+    name = settings.room_backend
+    if settings.redis_url and name == "memory":
+        name = "redis"
     try:
-        return BACKENDS[settings.room_backend](settings)
+        return BACKENDS[name](settings, views)
     except KeyError:
         choices = ", ".join(BACKENDS)
-        raise ValueError(f"room_backend {settings.room_backend!r}: choose from {choices}") from None
+        raise ValueError(f"room_backend {name!r}: choose from {choices}") from None

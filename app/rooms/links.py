@@ -3,23 +3,20 @@ follows it or explores a fork of it. Both read messages through ``receive()``
 (app/routes/ws.py) and refuse, with a clear error and a log line, what their
 role may not send (app/rooms/messages.py)."""
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
-
-from starlette.websockets import WebSocketDisconnect
 
 from app.error_slots import GENERAL, place
 from app.fragments import Fragments
 from app.protocol import Ack
-from app.pump import Send
 from app.rooms.backends import RoomBackend
+from app.rooms.follower import Follower
 from app.rooms.keys import clean_nickname
 from app.rooms.messages import EXPLORING, FOLLOWING, LECTURER, Challenge, Nickname, Spotlight
 from app.rooms.room import Room, Student
-from app.rooms.views import RoomViews, rows, score
+from app.rooms.ticker import tick
+from app.rooms.views import RoomViews
 from app.session import Session
 from engine.errors import InputError
 
@@ -32,16 +29,17 @@ NOT_RELEASED = "The lecturer has not released the class yet: keep following for 
 class LecturerLink:
     """The socket that presented the room's key; its session is the room's leader."""
 
-    def __init__(
-        self, room: Room, session: Session, send: Send, rooms: RoomBackend, views: RoomViews
-    ) -> None:
-        self.room, self.session, self._send = room, session, send
+    def __init__(self, room: Room, session: Session, rooms: RoomBackend, views: RoomViews) -> None:
+        self.room, self.session = room, session
         self._rooms, self._views = rooms, views
 
     async def handle(self, message: Any) -> None:
         self._rooms.touch(self.room)
         if message.type not in LECTURER:  # a student's message type, from the lecturer
             await self.report(InputError(GENERAL, f"{message.type}: only students send this"))
+            return
+        if isinstance(message, Ack) and self.room.spotlight is not None:
+            self._view.ack(message.frame)  # the page draws the spotlighted fork
             return
         handler = getattr(self, f"_on_{message.type}", None)
         if handler is None:  # a playground message: it drives the leader's session
@@ -52,12 +50,20 @@ class LecturerLink:
         except InputError as exc:
             await self.report(exc)
             return
-        await self.tick()
+        self.room.shared_changed()
+        await tick(self.room, self._views)
+
+    @property
+    def _view(self) -> Follower:
+        assert self.room.lecturer_view is not None  # set while this socket leads
+        return self.room.lecturer_view
 
     async def report(self, error: InputError) -> None:
         await self.session.report(error)
 
     def is_valid_ack(self, message: Any) -> bool:
+        if self.room.spotlight is not None:
+            return isinstance(message, Ack) and message.frame == self._view.unacked
         return self.session.is_valid_ack(message)
 
     async def send_banner(self, level: str = "info", text: str = "") -> None:
@@ -67,40 +73,15 @@ class LecturerLink:
         self.room.released = True
 
     def _on_recall(self, _: Any) -> None:
-        self.room.released = False
-        for student in list(self.room.students.values()):
-            if student.fork is not None:
-                self.room.rejoin(student)
+        self.room.recall()
 
     def _on_spotlight(self, message: Spotlight) -> None:
-        student = self.room.students.get(message.student or "")
-        if message.student is not None and (student is None or student.fork is None):
+        if message.student is not None and not self.room.exploring(message.student):
             raise InputError(GENERAL, "spotlight: only a student who is exploring can be shown")
         self.room.set_spotlight(message.student)
 
     def _on_challenge(self, message: Challenge) -> None:
-        self.room.goal = message.goal
-        for student in self.room.students.values():
-            student.result = None
-
-    async def tick(self) -> None:
-        """Score the forks, then send the class table and each student's status."""
-        room = self.room
-        score(room)
-        table = rows(room)
-        await self._send(self._views.class_table(room, table))
-        places = {row.id: row.place for row in table}
-        for student in list(room.students.values()):
-            status = self._views.status(room, student, places[student.id])
-            if status != student.shown_status:  # only what changed: 300 students a second
-                student.shown_status = status
-                await _quietly(student.send, status)
-
-    async def run_ticker(self, seconds: float) -> None:
-        """About once a second, until cancelled with the lecturer's socket."""
-        while True:
-            await asyncio.sleep(seconds)
-            await self.tick()
+        self.room.set_goal(message.goal)
 
 
 class StudentLink:
@@ -112,7 +93,7 @@ class StudentLink:
         student: Student,
         views: RoomViews,
         fragments: Fragments,
-        start_fork: Callable[[Student], Session],
+        start_fork: Callable[[Student], Awaitable[Session]],
     ) -> None:
         self.room, self.student, self._views, self._fragments = room, student, views, fragments
         self._start_fork = start_fork  # builds, starts and registers the fork's session
@@ -133,7 +114,7 @@ class StudentLink:
         handler = getattr(self, f"_on_{message.type}", None)
         if handler is not None:
             try:
-                handler(message)
+                await handler(message)
             except InputError as exc:
                 await self.report(exc)
                 return
@@ -164,19 +145,13 @@ class StudentLink:
         self.student.shown_status = self._views.status(self.room, self.student)
         await self.student.send(self.student.shown_status)
 
-    def _on_nickname(self, message: Nickname) -> None:
+    async def _on_nickname(self, message: Nickname) -> None:
         self.student.nickname = clean_nickname(message.name) or self.student.nickname
 
-    def _on_fork(self, _: Any) -> None:
+    async def _on_fork(self, _: Any) -> None:
         if not self.room.released:
             raise InputError(GENERAL, f"fork: {NOT_RELEASED}")
-        self.room.fork(self.student, self._start_fork(self.student))
+        self.room.fork(self.student, await self._start_fork(self.student))
 
-    def _on_rejoin(self, _: Any) -> None:
+    async def _on_rejoin(self, _: Any) -> None:
         self.room.rejoin(self.student)
-
-
-async def _quietly(send: Send, text: str) -> None:
-    """A student who left mid-tick is dropped by their own route, not here."""
-    with contextlib.suppress(WebSocketDisconnect, OSError):
-        await send(text)

@@ -1,7 +1,8 @@
 """The room's HTML fragments, swapped in by htmx out of band: a student's status
 bar and the lecturer's class table. Jinja2's autoescape escapes every nickname."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from jinja2 import Environment
 
@@ -23,7 +24,16 @@ class Row:
     test_accuracy: float | None
     parameters: int
     result: Result | None
-    place: int | None  # 1 for the leader of the board, when a challenge is on
+    place: int | None = None  # 1 for the leader of the board, when a challenge is on
+
+    def to_dict(self) -> dict[str, Any]:
+        """For a store shared by processes (JSON)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Row":
+        result = data.get("result")
+        return cls(**{**data, "result": Result(**result) if result else None})
 
 
 def summary(trainer: Trainer) -> str:
@@ -43,10 +53,7 @@ def score(room: Room) -> None:
 
 
 def rows(room: Room) -> list[Row]:
-    board = sorted(
-        (s for s in room.students.values() if s.result is not None), key=lambda s: s.result
-    )
-    places = {s.id: n for n, s in enumerate(board, 1)}
+    """This process's students, as the class table shows them."""
     table = []
     for student in room.students.values():
         trainer = student.fork.trainer if student.fork else room.trainer
@@ -62,10 +69,17 @@ def rows(room: Room) -> list[Row]:
                 last.test_accuracy if last else None,
                 trainer.network.params.size,
                 student.result,
-                places.get(student.id),
             )
         )
-    return sorted(table, key=lambda row: (row.place or len(table) + 1, row.id))
+    return table
+
+
+def ranked(table: list[Row]) -> list[Row]:
+    """The whole class, leaderboard first: goal met, fewest parameters, fewest epochs."""
+    board = sorted((row for row in table if row.result is not None), key=lambda r: r.result)
+    places = {row.id: n for n, row in enumerate(board, 1)}
+    placed = [replace(row, place=places.get(row.id)) for row in table]
+    return sorted(placed, key=lambda row: (row.place or len(table) + 1, row.id))
 
 
 class RoomViews:
@@ -73,8 +87,13 @@ class RoomViews:
         self._class = env.get_template("_room_class.html")
         self._status = env.get_template("_room_status.html")
 
-    def class_table(self, room: Room, table: list[Row]) -> str:
-        return self._class.render(room=room, rows=table).strip()
+    def class_table(self, room: Room) -> str:
+        names = {row.id: row.nickname for row in room.board}
+        spotlight = names.get(room.spotlight or "")
+        return self._class.render(room=room, rows=room.board, spotlight=spotlight).strip()
 
-    def status(self, room: Room, student: Student, place: int | None = None) -> str:
-        return self._status.render(room=room, student=student, place=place).strip()
+    def status(self, room: Room, student: Student) -> str:
+        place = next((row.place for row in room.board if row.id == student.id), None)
+        return self._status.render(
+            room=room, student=student, place=place, of=len(room.board)
+        ).strip()

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from app.error_slots import place
+from app.export_scripts import SCRIPTS
 from app.lessons import Lesson
 from app.page_query import Opened, read_query
 from app.url_state import config_to_query
@@ -89,6 +90,7 @@ def page_context(
             "speed": SPEEDS,
         },
         "datasets": list(DATASETS.values()),
+        "scripts": list(SCRIPTS.values()),
         "features": {
             group: [f for f in FEATURES.values() if f.group == group]
             for group in ("cartesian", "polar")

@@ -7,6 +7,7 @@ The socket that presents the key drives the room; every other one follows.
 """
 
 import asyncio
+import contextlib
 import io
 import logging
 from typing import Any
@@ -16,13 +17,13 @@ import segno
 from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import State
+from starlette.websockets import WebSocketDisconnect
 
-from app.frame_builder import PageState
 from app.rooms.guard import JoinGuard
 from app.rooms.keys import hash_key, key_matches, new_key, normalise_code
 from app.rooms.links import LecturerLink, StudentLink
 from app.rooms.messages import parse_room_message
-from app.rooms.room import Room, RoomFullError, Student
+from app.rooms.room import Room, RoomFullError, RoomsUnavailableError, Student
 from app.routes.pages import page_context
 from app.routes.ws import (
     FULL_CLOSE,
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 COOKIE = "nnp_lecturer"
 MAX_FORM_BYTES = 4096  # a config query is a few hundred bytes
 NO_ROOM_CLOSE = 4404  # an application close code: no such room (expired, or mistyped)
+UNAVAILABLE_CLOSE = 1011  # the rooms' Redis cannot be reached
 NO_ROOM = (
     "No class has the code {code}: check it with your lecturer "
     "(a class ends after {hours:g} h without activity)."
@@ -61,14 +63,15 @@ def _notice(request: Request, text: str, status: int) -> HTMLResponse:
     )
 
 
-def _find(request: Request | WebSocket, typed: str) -> tuple[Room | None, str | None]:
-    """The room a typed code names, or why not (per-address guard against guessing)."""
+async def _find(request: Request | WebSocket, typed: str) -> tuple[Room | None, str | None]:
+    """The room a typed code names, or why not (per-address guard against guessing;
+    RoomsUnavailableError when the rooms' shared store cannot be reached)."""
     state, settings = request.app.state, request.app.state.settings
     guard: JoinGuard = state.join_guard
     if guard.blocked(_client(request)):
         return None, GUESSING
     code = normalise_code(typed)
-    room = state.rooms.find(code) if code else None
+    room = await state.rooms.find(code) if code else None
     if room is None:
         guard.missed(_client(request))
         hours = settings.room_idle_timeout / 3600
@@ -101,8 +104,8 @@ async def start_class(request: Request) -> Response:
         trainer = Trainer.from_config({})
     key = new_key()
     try:
-        room = request.app.state.rooms.create(hash_key(key), trainer)
-    except RoomFullError as exc:
+        room = await request.app.state.rooms.create(hash_key(key), trainer)
+    except (RoomFullError, RoomsUnavailableError) as exc:
         return _notice(request, str(exc), 503)
     log.info("room %s started by %s", room.code, _client(request))
     response = RedirectResponse(f"/r/{room.code}", status_code=303)
@@ -110,19 +113,30 @@ async def start_class(request: Request) -> Response:
     return response
 
 
-@router.get("/join")
-def join(request: Request, code: str = "") -> Response:
-    room, error = _find(request, code)
+async def _find_page(request: Request, typed: str) -> Room | Response:
+    """The room, or the page that says why not (unknown code, guessing, no Redis)."""
+    try:
+        room, error = await _find(request, typed)
+    except RoomsUnavailableError as exc:
+        return _notice(request, str(exc), 503)
     if room is None:
         return _notice(request, error or "", 429 if error == GUESSING else 404)
+    return room
+
+
+@router.get("/join")
+async def join(request: Request, code: str = "") -> Response:
+    room = await _find_page(request, code)
+    if isinstance(room, Response):
+        return room
     return RedirectResponse(f"/r/{room.code}", status_code=303)
 
 
 @router.get("/r/{code}", response_class=HTMLResponse)
-def room_page(request: Request, code: str) -> Response:
-    room, error = _find(request, code)
-    if room is None:
-        return _notice(request, error or "", 429 if error == GUESSING else 404)
+async def room_page(request: Request, code: str) -> Response:
+    room = await _find_page(request, code)
+    if isinstance(room, Response):
+        return room
     key = request.cookies.get(COOKIE)
     lecturer = key_matches(key, room.key_hash)
     context = page_context(room.trainer.config, None, request.app.state.lessons)
@@ -141,11 +155,14 @@ def room_page(request: Request, code: str) -> Response:
 
 
 @router.get("/r/{code}/lead")
-def lecturer_link(request: Request, code: str, key: str = "") -> Response:
+async def lecturer_link(request: Request, code: str, key: str = "") -> Response:
     """The lecturer link: another device becomes the lecturer's (the key moves to its
     cookie). A page that forwards, not a redirect: a SameSite=Strict cookie set while
     following a link from another site would not be sent on the redirect's request."""
-    room, error = _find(request, code)
+    try:
+        room, error = await _find(request, code)
+    except RoomsUnavailableError as exc:
+        return _notice(request, str(exc), 503)
     if room is None or not key_matches(key, room.key_hash):
         if room is not None:
             request.app.state.join_guard.missed(_client(request))
@@ -158,8 +175,11 @@ def lecturer_link(request: Request, code: str, key: str = "") -> Response:
 
 
 @router.get("/r/{code}/qr.svg")
-def qr_code(request: Request, code: str) -> Response:
-    room, error = _find(request, code)
+async def qr_code(request: Request, code: str) -> Response:
+    try:
+        room, error = await _find(request, code)
+    except RoomsUnavailableError as exc:
+        return Response(str(exc), status_code=503, media_type="text/plain")
     if room is None:
         return Response(error, status_code=404, media_type="text/plain")
     url = f"{str(request.base_url).rstrip('/')}/r/{room.code}"
@@ -174,40 +194,57 @@ def qr_code(request: Request, code: str) -> Response:
 async def room_stream(websocket: WebSocket, code: str) -> None:
     state: State = websocket.app.state
     await websocket.accept()
-    room, error = _find(websocket, code)
+    try:
+        room, error = await _find(websocket, code)
+        if room is not None:
+            room = await state.rooms.attach(room)
+    except RoomsUnavailableError as exc:
+        await _refuse(websocket, str(exc), UNAVAILABLE_CLOSE)
+        return
     if room is None:
         await websocket.send_text(state.fragments.banner("error", error or ""))
         await websocket.close(code=NO_ROOM_CLOSE, reason="no such room")
         return
     send = sender(websocket)
-    if key_matches(websocket.cookies.get(COOKIE), room.key_hash):
-        await _lecture(websocket, room, send)
-    else:
-        await _follow(websocket, room, send)
+    try:
+        if key_matches(websocket.cookies.get(COOKIE), room.key_hash):
+            await _lecture(websocket, room, send)
+        else:
+            await _follow(websocket, room, send)
+    except RoomsUnavailableError as exc:
+        await _refuse(websocket, str(exc), UNAVAILABLE_CLOSE)
+    finally:
+        await state.rooms.detach(room)
 
 
-async def _refuse(websocket: WebSocket, text: str) -> None:
-    await websocket.send_text(websocket.app.state.fragments.banner("error", text))
-    await websocket.close(code=FULL_CLOSE, reason="full")
+async def _refuse(websocket: WebSocket, text: str, code: int = FULL_CLOSE) -> None:
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        await websocket.send_text(websocket.app.state.fragments.banner("error", text))
+        await websocket.close(code=code, reason="refused")
 
 
 async def _lecture(websocket: WebSocket, room: Room, send: Any) -> None:
     state = websocket.app.state
-    if room.leader is not None:
+    if not await room.claim_lead():
         await _refuse(websocket, TWO_LECTURERS)
         return
     if len(state.sessions) >= state.settings.max_sessions:
+        await room.release_lead()
         await _refuse(websocket, SERVER_FULL)
         return
     session = Session(
-        room.trainer.config, state.fragments, send, trainer=room.trainer, **session_options(state)
+        room.trainer.config,
+        state.fragments,
+        room.lecturer_frames(send),
+        trainer=room.trainer,
+        **session_options(state),
     )
-    link = LecturerLink(room, session, send, state.rooms, state.room_views)
+    link = LecturerLink(room, session, state.rooms, state.room_views)
     room.lead(session, send)
     state.sessions.add(session)
     tasks = [
         asyncio.create_task(session.pump.run(), name="nnp-pump"),
-        asyncio.create_task(link.run_ticker(state.settings.room_status_seconds)),
+        asyncio.create_task(_view_run(room)),
     ]
     try:
         await receive(websocket, link, state.settings, parse_room_message)
@@ -218,30 +255,37 @@ async def _lecture(websocket: WebSocket, room: Room, send: Any) -> None:
             task.cancel()
         room.leave(session)
         state.sessions.discard(session)
+        await room.release_lead()
+
+
+async def _view_run(room: Room) -> None:
+    """Sends the lecturer's page the stream's frames while a spotlight is on."""
+    if room.lecturer_view is not None:
+        await room.lecturer_view.run()
 
 
 async def _follow(websocket: WebSocket, room: Room, send: Any) -> None:
     state = websocket.app.state
     try:
-        student = room.join(websocket.query_params.get("name", ""), send)
+        number = await state.rooms.student_number(room)
+        student = room.join(websocket.query_params.get("name", ""), send, number)
     except RoomFullError as exc:
         await _refuse(websocket, str(exc))
         return
     state.rooms.touch(room)
     log.info("room %s: %s joined from %s", room.code, student.id, _client(websocket))
 
-    def start_fork(student: Student) -> Session:
+    async def start_fork(student: Student) -> Session:
         if len(state.sessions) >= state.settings.max_sessions:
             raise InputError("general", SERVER_FULL)
         fork = Session(
             room.trainer.config,
             state.fragments,
             send,
-            trainer=room.trainer.copy(),
+            trainer=await room.fork_trainer(),
             **session_options(state),
         )
         fork.pump.frame_number = room.stream.last_number  # acks keep rising across the switch
-        fork.page = PageState()
         task = asyncio.create_task(fork.pump.run(), name="nnp-pump")
         state.sessions.add(fork)
 

@@ -6,9 +6,11 @@
 const MESSAGES = {
   step: (el, event) => ({ type: "step", unit: event?.shiftKey ? "epoch" : "batch" }),
   checkbox: (el) => ({ type: "config", [el.name]: el.checked }),
-  // A regression problem needs a regression dataset (and back): switch both at once.
+  // A regression problem needs a regression dataset (and back): switch both at once,
+  // and a loss that regression allows (cross-entropy is for classification).
   problem: (el, event, controls) => {
-    const dataset = controls.config.dataset;
+    const { dataset, loss } = controls.config;
+    const lossFits = el.value === "classification" || loss !== "cross_entropy";
     const matches = controls.page.dataset_problem[dataset] === el.value;
     // The first thumbnail of that kind, in the registry's order.
     const first = controls.root.querySelector(`[data-dataset][data-problem="${el.value}"]`);
@@ -16,6 +18,7 @@ const MESSAGES = {
       type: "config",
       problem: el.value,
       dataset: matches ? dataset : first.dataset.dataset,
+      loss: lossFits ? loss : "squared",
     };
   },
   "toggle-feature": (el, event, controls) => {
@@ -71,6 +74,11 @@ export class Controls {
       const key = event.target.dataset?.config;
       if (key && event.target.type === "range") this.show(key, event.target.value, event.target);
     });
+    // A refused value (its error slot just filled) goes back to the last good one.
+    root.addEventListener("htmx:oobAfterSwap", (event) => {
+      const slot = event.target; // the new slot (detail.target is the one it replaced)
+      if (slot?.id?.startsWith("error-") && slot.textContent) this.restore(slot.id.slice(6));
+    });
   }
 
   shape(event) {
@@ -90,15 +98,7 @@ export class Controls {
     this.config = config;
     for (const el of this.root.querySelectorAll("[data-config]")) {
       const key = el.dataset.config;
-      if (!(key in config) || el === document.activeElement) continue;
-      const value = config[key];
-      if (el.type === "checkbox") {
-        el.checked = Boolean(value);
-      } else if (el.tagName === "SELECT") {
-        setSelect(el, value);
-      } else {
-        el.value = value ?? "";
-      }
+      if (key in config && el !== document.activeElement) setControl(el, config[key]);
     }
     // The markup says which values are shown beside their controls (data-shows).
     for (const el of this.root.querySelectorAll("[data-shows]")) {
@@ -114,6 +114,15 @@ export class Controls {
     document.getElementById("layer-count").textContent = String(layers);
     document.getElementById("layer-plural").textContent = layers === 1 ? "" : "s";
     this.root.classList.toggle("regression", config.problem === "regression");
+  }
+
+  /** Put back the last config's value of `key`, even in the control being used. */
+  restore(key) {
+    if (!(key in this.config)) return;
+    for (const el of this.root.querySelectorAll(`[data-config="${key}"]`)) {
+      setControl(el, this.config[key]);
+    }
+    this.show(key, this.config[key]);
   }
 
   /** Show a value in the elements that mirror it (outputs, the slider's twin). */
@@ -147,6 +156,17 @@ export class Controls {
     document.getElementById("step-count").textContent = String(header.step);
     this.root.dataset.playing = String(header.playing);
     this.root.dataset.state = header.state;
+  }
+}
+
+/** Set one control (box, slider, menu or checkbox) to a config value. */
+function setControl(el, value) {
+  if (el.type === "checkbox") {
+    el.checked = Boolean(value);
+  } else if (el.tagName === "SELECT") {
+    setSelect(el, value);
+  } else {
+    el.value = value ?? "";
   }
 }
 

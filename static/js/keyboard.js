@@ -1,5 +1,6 @@
 // Keyboard shortcuts (shown in the page's hint): space play/pause, s or →
-// step (shift: one epoch), r reset, [ and ] the previous and next lesson step.
+// step (shift: one epoch), r reset, [ and ] the previous and next lesson step,
+// p presenter mode.
 // They press the same buttons a mouse does, and not those a lesson locked or hid.
 
 const TYPING = new Set(["INPUT", "SELECT", "TEXTAREA"]);
@@ -14,6 +15,7 @@ const SHORTCUTS = {
   "[": () => "lesson-previous",
   "]": () => "lesson-next",
   n: () => "stepper-next",
+  p: () => "present",
 };
 
 /** root: the page, whose controls hand the keys back to the shortcuts once used. */
@@ -44,10 +46,10 @@ export function setUpKeyboard(root) {
 }
 
 /**
- * A focused menu or slider keeps the keys (space, the arrows) for itself, and a
- * focused checkbox takes space to untick it: once one has made its change, blur
- * it so the shortcuts work again. A checkbox ticked from the keyboard keeps the
- * focus, so tabbing on from it still works.
+ * A focused menu, slider or checkbox keeps the keys (space, the arrows) for
+ * itself: once the pointer has changed one, blur it so the shortcuts work again.
+ * One changed from the keyboard keeps the focus, so the arrows go on moving the
+ * slider (never stepping the network) and tabbing on from it still works.
  */
 function handKeysBack(root) {
   let pointer = false;
@@ -55,7 +57,7 @@ function handKeysBack(root) {
   document.addEventListener("keydown", () => (pointer = false), true);
   root.addEventListener("change", (event) => {
     const el = event.target;
-    const menu = el.tagName === "SELECT" || el.type === "range";
-    if (menu || (el.type === "checkbox" && pointer)) el.blur();
+    const kept = el.tagName === "SELECT" || el.type === "range" || el.type === "checkbox";
+    if (kept && pointer) el.blur();
   });
 }

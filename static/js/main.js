@@ -6,16 +6,21 @@ import { OutputChart, RepresentationChart } from "./charts.js";
 import { BatchView } from "./batch_view.js";
 import { ConfusionTable } from "./confusion.js";
 import { Controls } from "./controls.js";
+import { Draw } from "./draw.js";
+import { Files } from "./files.js";
 import { HiddenSpace } from "./hidden_space.js";
 import { setUpKeyboard } from "./keyboard.js";
 import { Lessons } from "./lessons.js";
 import { LossChart } from "./loss_chart.js";
 import { NetworkView } from "./network_view.js";
+import { OutputReadout } from "./output_readout.js";
 import { Predict } from "./predict.js";
+import { Presenter } from "./presenter.js";
 import { SideTabs } from "./side_tabs.js";
 import { Socket } from "./socket.js";
 import { Stepper } from "./stepper.js";
 import { Thumbnails } from "./thumbnails.js";
+import { ViewState } from "./view_state.js";
 import { WeightEditor } from "./weight_editor.js";
 import { setUpCopyLink, writeUrl } from "./url_state.js";
 
@@ -46,6 +51,7 @@ const lossChart = new LossChart($("loss-chart"));
 const representationChart = new RepresentationChart($("representation-chart"));
 const confusion = new ConfusionTable(document.querySelector(".output-panel .metrics"));
 const editor = new WeightEditor($("weight-editor"));
+const readout = new OutputReadout($("output-chart"), $("output-readout"));
 const network = new NetworkView($("diagram"), {
   featureLabels: page.feature_labels,
   hover: (target) => {
@@ -62,9 +68,12 @@ const send = (message) => socket.send(message);
 const hiddenSpace = new HiddenSpace($("hidden-space"), send);
 const batchView = new BatchView($("show-batch"), outputChart, send);
 const predict = new Predict($("predict-panel"), $("output-chart"));
+const draw = new Draw($("custom-data"), $("output-chart"), send);
+// A room's page has no file controls: its files would go to the lecturer's session.
+const files = $("file-controls") ? new Files(root.querySelector(".data-panel")) : null;
 
 const socket = new Socket(root, {
-  frame: draw,
+  frame: drawFrame,
   open: () => {
     setConnection(true);
     // A new session: the old one's banner (idle, diverged) no longer holds.
@@ -74,6 +83,7 @@ const socket = new Socket(root, {
     if (Number(speed) !== 1) socket.send({ type: "speed", epochs_per_frame: speed });
     // So are the optional views: the new session hears them again.
     hiddenSpace.resend();
+    view.resend(send);
     if ($("show-batch").checked) batchView.resend();
   },
   close: ({ reconnecting }) => setConnection(false, reconnecting),
@@ -84,6 +94,7 @@ const lessons = new Lessons(root, page.lessons, {
   open: (name, number, step) => {
     // The server sets the step's speed too; the menu shows it.
     controls.syncSpeed(step.speed);
+    view.record("speed");
     socket.send({ type: "open", lesson: name, step: number });
   },
   left: () => writeUrl(state.config, page.defaults),
@@ -93,7 +104,13 @@ if (page.lesson) {
   lessons.show(page.lesson.name, page.lesson.step);
   controls.syncSpeed(lessons.step.speed);
 }
-setUpCopyLink($("copy-link"));
+setUpCopyLink($("copy-link"), () =>
+  state.config.dataset === "custom"
+    ? "The link cannot hold your points: it opens the same settings on a generated dataset. " +
+      "To share the points and the trained network, use Save… → model file (JSON)."
+    : "",
+);
+new Presenter(root, $("present"));
 $("reconnect").addEventListener("click", () => socket.reconnect());
 $("log-scale").addEventListener("change", (e) => lossChart.setLog(e.target.checked));
 $("show-test").addEventListener("change", (e) => {
@@ -105,6 +122,8 @@ $("discretize").addEventListener("change", (e) => {
   outputChart.setDiscrete(e.target.checked);
   representationChart.setDiscrete(e.target.checked);
 });
+// After the listeners above: restoring a checkbox fires its change.
+const view = new ViewState();
 function setConnection(connected, reconnecting = false) {
   root.dataset.connected = String(connected);
   $("connection-banner").hidden = connected;
@@ -115,9 +134,10 @@ function setConnection(connected, reconnecting = false) {
 }
 
 /** Draw one decoded frame; the socket acks it when this resolves. */
-async function draw({ header, arrays }) {
+async function drawFrame({ header, arrays }) {
   await Promise.all([outputChart.ready, lossChart.ready, representationChart.ready]);
   if (header.reset) root.dataset.resets = String(Number(root.dataset.resets) + 1);
+  files?.setToken(header.token);
   if (header.config) applyConfig(header.config);
   controls.syncTransport(header);
   showMetrics(header);
@@ -133,10 +153,11 @@ async function draw({ header, arrays }) {
   if (arrays.output && !diverged) state.output = arrays.output;
   if ((arrays.neurons || header.reset) && !diverged) state.neurons = arrays.neurons ?? null;
   network.update(header, arrays, { diverged });
+  readout.set(state.output);
   // The diagram's layer buttons are made afresh with the layers: lock them again.
   if (header.config) lessons.applyControls();
   const drawn = [
-    header.reset ? lossChart.replace(header.history) : lossChart.append(header.history),
+    header.history_whole ? lossChart.replace(header.history) : lossChart.append(header.history),
     showOutput(),
   ];
   if (arrays.train_points) drawn.push(setPoints(arrays, header.output_range));
@@ -153,6 +174,7 @@ async function draw({ header, arrays }) {
 function applyConfig(config) {
   state.config = config;
   controls.sync(config);
+  draw.setProblem(config.problem);
   writeUrl(config, lessons.step?.config ?? page.defaults, lessons.params);
   const [x, y] = page.axes[config.dataset] ?? PLANE_AXES;
   outputChart.setAxes(x.title, y.title);
@@ -168,6 +190,14 @@ function showMetrics(header) {
   $("test-loss").textContent = loss(header.test_loss);
   $("train-accuracy").textContent = percent(header.train_accuracy);
   $("test-accuracy").textContent = percent(header.test_accuracy);
+  // The charts' text alternative: the numbers they show now.
+  const scores = (kind, shown) => {
+    const [test, train] = [header[`test_${kind}`], header[`train_${kind}`]];
+    return `test ${kind} ${shown(test)}, training ${kind} ${shown(train)}`;
+  };
+  $("loss-chart").setAttribute("aria-label", `Loss over the epochs: ${scores("loss", loss)}`);
+  const accuracy = scores("accuracy", percent);
+  $("output-chart").setAttribute("aria-label", `The network's output: ${accuracy}`);
 }
 
 /** Three decimals, or three digits and an exponent for a loss that is blowing up. */

@@ -1,8 +1,8 @@
 // The network diagram: a column of feature tiles, one column of neuron tiles
 // per hidden layer, the output tile, and the links between them as SVG paths
 // (colour by sign, width by |w|). Tiles are canvases painted from the frames'
-// maps. Hover reports what is under the pointer; click asks to edit a weight
-// or a bias. Sending anything is the page's business, not this module's.
+// maps. Hover (or keyboard focus) reports what is under the pointer; click, or
+// Enter on a focused link or tile, asks to edit a weight or a bias. Sending anything is the page's business, not this module's.
 
 import { CLASS_COLOURS, cssColour, drawClassMap, drawMap } from "./palette.js";
 
@@ -35,36 +35,58 @@ export class NetworkView {
     this.network = null;
     this.links = [];
     this.diverged = false;
+    this.carded = null; // the link or tile whose hover card is showing
     new ResizeObserver(() => this.drawLinks()).observe(diagram);
     this.listen();
   }
 
   listen() {
     const d = this.diagram;
-    d.addEventListener("mouseover", (event) => {
+    const enter = (event, point) => {
       const target = this.targetOf(event.target);
       if (!target) return;
       this.handlers.hover(target);
-      this.showCard(event, target);
-    });
-    d.addEventListener("mouseout", (event) => {
+      this.showCard(event.target, target, point);
+    };
+    const exit = (event) => {
       if (this.targetOf(event.target) && !this.targetOf(event.relatedTarget)) this.leave();
+    };
+    d.addEventListener("mouseover", (event) => enter(event, [event.clientX, event.clientY]));
+    d.addEventListener("mouseout", exit);
+    // From the keyboard the card sits beside the focused link or tile.
+    d.addEventListener("focusin", (event) => enter(event, besideOf(event.target)));
+    d.addEventListener("focusout", exit);
+    d.addEventListener("keydown", (event) => {
+      // Links are SVG paths, which Enter does not click. For tiles too, Enter opens
+      // the editor here, not by a click: its keypress must not reach the editor's
+      // box (it would submit the form at once).
+      const kind = this.targetOf(event.target)?.kind;
+      if (event.key !== "Enter" || (kind !== "weight" && kind !== "bias")) return;
+      event.preventDefault();
+      this.edit(event);
     });
     d.addEventListener("mousemove", (event) => {
       if (!this.hovercard.hidden) this.placeCard(event.clientX, event.clientY);
     });
-    d.addEventListener("click", (event) => {
-      const target = this.targetOf(event.target);
-      if (this.diverged) return; // every weight is NaN: editing one cannot help
-      if (target && (target.kind === "weight" || target.kind === "bias")) {
-        this.handlers.edit({ ...target, x: event.clientX, y: event.clientY });
-      }
-    });
+    d.addEventListener("click", (event) => this.edit(event));
+  }
+
+  /** Open the editor for the weight or bias of an event's target: where it was
+   * clicked, or beside the element when the keyboard pressed it (no pointer). */
+  edit(event) {
+    const target = this.targetOf(event.target);
+    if (this.diverged) return; // every weight is NaN: editing one cannot help
+    if (target && (target.kind === "weight" || target.kind === "bias")) {
+      const fromKeys = event.type === "keydown" || event.detail === 0;
+      const [x, y] = fromKeys ? besideOf(event.target) : [event.clientX, event.clientY];
+      this.handlers.edit({ ...target, x, y });
+    }
   }
 
   leave() {
     this.handlers.hover(null);
     this.hovercard.hidden = true;
+    this.carded = null;
   }
 
   /** What a DOM node stands for in the network, from its data attributes. */
@@ -112,15 +134,17 @@ export class NetworkView {
     return `${this.neuronName(layer, source)} → ${this.neuronName(layer + 1, target)}`;
   }
 
-  showCard(event, target) {
+  /** The card for the element under the pointer (or focused), at [x, y]. */
+  showCard(el, target, [x, y]) {
     if (this.diverged || (target.kind !== "weight" && target.kind !== "bias")) {
       this.hovercard.hidden = true;
+      this.carded = null;
       return;
     }
-    const noun = target.kind === "weight" ? "Weight" : "Bias";
-    this.hovercard.textContent = `${noun} ${format(target.value)} · ${target.label} · click to edit`;
+    this.carded = el; // each frame writes its value again (update)
+    this.hovercard.textContent = cardText(target);
     this.hovercard.hidden = false;
-    this.placeCard(event.clientX, event.clientY);
+    this.placeCard(x, y);
   }
 
   placeCard(x, y) {
@@ -228,9 +252,12 @@ export class NetworkView {
           const link = document.createElementNS(SVG, "path");
           link.setAttribute("d", d);
           link.setAttribute("class", "link");
+          link.setAttribute("aria-hidden", "true");
           const hit = document.createElementNS(SVG, "path");
           hit.setAttribute("d", d);
           hit.setAttribute("class", "link-hit");
+          hit.setAttribute("tabindex", "0");
+          hit.setAttribute("role", "button");
           hit.dataset.link = `${layer},${i},${j}`;
           paths.push(link, hit);
           this.links.push({ layer, i, j, link, hit });
@@ -247,8 +274,9 @@ export class NetworkView {
       const w = weights[layer]?.[i]?.[j];
       if (w === undefined) continue;
       link.setAttribute("stroke", cssColour(w));
-      link.setAttribute("stroke-width", String(Math.min(MAX_LINK_WIDTH, 1 + Math.abs(w) * 1.6)));
+      setLinkWidth(link, Math.min(MAX_LINK_WIDTH, 1 + Math.abs(w) * 1.6));
       hit.dataset.weight = String(w);
+      hit.setAttribute("aria-label", `Weight ${format(w)}, ${this.linkLabel(layer, i, j)}`);
     }
   }
 
@@ -264,6 +292,8 @@ export class NetworkView {
     }
     this.layout(header.network);
     this.paintLinks();
+    const carded = this.carded && this.targetOf(this.carded);
+    if (carded) this.hovercard.textContent = cardText(carded);
     const neurons = arrays.neurons;
     const tiles = this.hiddenColumn.querySelectorAll(".neuron-tile");
     this.diagram.dataset.neuronShape = neurons ? neurons.shape.join(",") : "";
@@ -293,4 +323,22 @@ export class NetworkView {
       );
     }
   }
+}
+
+/** A weight's or bias's hover card: its value, what it joins, how to edit it. */
+function cardText(target) {
+  const noun = target.kind === "weight" ? "Weight" : "Bias";
+  return `${noun} ${format(target.value)} · ${target.label} · click to edit`;
+}
+
+/** A point just right of an element, level with its top: where the keyboard's
+ * card and editor go. */
+function besideOf(el) {
+  const box = el.getBoundingClientRect();
+  return [box.right + 8, box.top];
+}
+
+/** A link's width: `px` times --link-scale (presenter mode thickens every link). */
+export function setLinkWidth(link, px) {
+  link.style.strokeWidth = `calc(var(--link-scale, 1) * ${px}px)`;
 }

@@ -5,6 +5,7 @@
 // gradients (backward) or the step (update); hovering a neuron or a link shows
 // its formula with the numbers. Messages go by the panel's ws-send buttons.
 
+import { setLinkWidth } from "./network_view.js";
 import { cssColour, drawMap } from "./palette.js";
 import {
   ACTIVATION_SYMBOLS,
@@ -290,7 +291,7 @@ export class Stepper {
       const v = value(layer, i, j) / scale;
       link.setAttribute("stroke", cssColour(Math.sign(v) * Math.max(0.35, Math.abs(v))));
       // Square root: the small gradients of the first layers stay visible beside the last's.
-      link.setAttribute("stroke-width", String(0.6 + Math.sqrt(Math.abs(v)) * (MAX_LINK_WIDTH - 0.6)));
+      setLinkWidth(link, 0.6 + Math.sqrt(Math.abs(v)) * (MAX_LINK_WIDTH - 0.6));
     }
   }
 

@@ -32,7 +32,39 @@ export function configToQuery(config, defaults) {
  */
 export function writeUrl(config, base, params = {}) {
   const lesson = Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
-  const query = [...lesson, configToQuery(config, base)].filter(Boolean).join("&");
+  const query = [...lesson, configToQuery(config, base), viewQuery()].filter(Boolean).join("&");
+  replaceQuery(query);
+}
+
+// How the page shows things (app/page_query.py's VIEW_KEYS): kept after the config.
+const VIEW_KEYS = new Set(["present", "show_test", "discretize", "log_scale", "pair", "speed"]);
+
+/** The view's keys in the URL now, as a query string. */
+function viewQuery() {
+  const params = new URLSearchParams(window.location.search);
+  return [...params].filter(([key]) => VIEW_KEYS.has(key)).map(pair).join("&");
+}
+
+/** Set (or, with null, drop) one of the view's keys in the URL, keeping the rest. */
+export function setViewParam(key, value) {
+  const params = new URLSearchParams(window.location.search);
+  params.delete(key);
+  const rest = [...params].filter(([k]) => !VIEW_KEYS.has(k)).map(pair);
+  const view = [...params].filter(([k]) => VIEW_KEYS.has(k));
+  if (value !== null) view.push([key, value]);
+  replaceQuery([...rest, ...view.map(pair)].join("&"));
+}
+
+/** A view param's value in the URL (null when absent). */
+export function viewParam(key) {
+  return new URLSearchParams(window.location.search).get(key);
+}
+
+function pair([key, value]) {
+  return `${encodeURIComponent(key)}=${encodeURIComponent(value).replaceAll("%2C", ",")}`;
+}
+
+function replaceQuery(query) {
   const url = `${window.location.pathname}${query ? `?${query}` : ""}`;
   if (url !== `${window.location.pathname}${window.location.search}`) {
     window.history.replaceState(null, "", url);
@@ -40,9 +72,12 @@ export function writeUrl(config, base, params = {}) {
 }
 
 /** Wire the "copy link" button: clipboard when allowed, else select the URL to copy. */
-export function setUpCopyLink(button) {
+/** note(): words to show when the link cannot hold everything (say, drawn points). */
+export function setUpCopyLink(button, note = () => "") {
   const label = button.textContent;
   button.addEventListener("click", async () => {
+    const words = note();
+    if (words) window.alert(words);
     try {
       await navigator.clipboard.writeText(window.location.href);
       button.textContent = "Link copied";

@@ -29,11 +29,14 @@ export class WeightEditor {
     this.form.style.left = `${Math.min(target.x, window.innerWidth - 320)}px`;
     this.form.style.top = `${target.y + 10}px`;
     this.form.hidden = false;
+    this.opener = document.activeElement; // where the keyboard goes back to on close
     this.input.focus();
     this.input.select();
   }
 
   close() {
+    const wasOpen = !this.form.hidden;
     this.form.hidden = true;
+    if (wasOpen && this.opener?.isConnected) this.opener.focus();
   }
 }

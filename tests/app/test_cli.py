@@ -132,7 +132,11 @@ def test_without_the_flag_the_built_in_lessons_are_served(served):
 @pytest.mark.parametrize(
     ("text", "line", "says"),
     [
-        (GOOD_LESSON.replace("noise = 0.3", "noise = 3"), 8, "step 1, config: noise: must be"),
+        (
+            GOOD_LESSON.replace("noise = 0.3", "noise = 3"),
+            8,
+            "step 1, config: noise: Noise must be",
+        ),
         (GOOD_LESSON.replace('ask = "What do you see?"\n', ""), 4, "step 1: ask is missing"),
         ("title = [", 1, "TOML syntax"),
     ],

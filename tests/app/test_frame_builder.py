@@ -117,6 +117,25 @@ def test_a_map_that_comes_back_is_a_delta_from_the_last_frame_that_carried_it(fr
         assert frame.raw["output"].tobytes() == whole.raw["output"].tobytes()
 
 
+def test_a_history_thinned_since_the_last_frame_goes_whole(frame_reader):
+    trainer = Trainer.from_config({"n_points": 20, "batch_size": 10, "hidden": [2]})
+    trainer.history.limit = 6
+    stream, page = PageState(), frame_reader()
+    page(build_frame(moment(trainer, 1), stream, compress=True))
+    for _ in range(6):
+        trainer.epoch()
+    delta = page(build_frame(moment(trainer, 2), stream, compress=True))
+    assert delta.header["history_whole"] is False
+    assert delta.header["history"]["epoch"] == [1, 2, 3, 4, 5, 6]
+    trainer.epoch()  # the seventh record thins the history to every other one
+    whole = page(build_frame(moment(trainer, 3), stream, compress=True))
+    assert whole.header["reset"] is False and whole.header["history_whole"] is True
+    assert whole.header["history"]["epoch"] == [1, 3, 5, 7]
+    trainer.epoch()
+    after = page(build_frame(moment(trainer, 4), stream, compress=True))
+    assert after.header["history_whole"] is False and after.header["history"]["epoch"] == [8]
+
+
 @pytest.mark.parametrize("classes", [3, 6])
 def test_a_multiclass_frame_carries_the_classes_a_class_map_and_the_confusion(
     frame_reader, classes

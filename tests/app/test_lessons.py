@@ -137,16 +137,24 @@ def test_a_lecturers_lesson_loads_with_every_step_a_whole_config(tmp_path):
 @pytest.mark.parametrize(
     ("change", "line", "words"),
     [
-        (("speed = 5", "speed = 3.5"), 20, "step 2, speed: speed (epochs per frame): above 1"),
+        (
+            ("speed = 5", "speed = 3.5"),
+            20,
+            "step 2, speed: speed (epochs per frame): must be a whole number of epochs above 1",
+        ),
         (('lock = ["dataset"]', 'lock = ["dataset", "dropout"]'), 18, "dropout is both hidden"),
         (
             ('hide = ["dropout", "speed"]', 'hide = ["dropout", "sped"]'),
             17,
             "unknown control 'sped'",
         ),
-        (("noise = 0.1", "noise = 1.5"), 24, "step 2, config: noise: must be 0 … 0.8; got 1.5"),
-        (("noise = 0.1", "nosie = 0.1"), 24, "nosie: unknown setting"),
-        (('dataset = "xor"', 'dataset = "xo"'), 5, "dataset: must be one of"),
+        (
+            ("noise = 0.1", "noise = 1.5"),
+            24,
+            "step 2, config: noise: Noise must be a number from 0 to 0.8 (you gave “1.5”)",
+        ),
+        (("noise = 0.1", "nosie = 0.1"), 24, "nosie: there is no setting called nosie"),
+        (('dataset = "xor"', 'dataset = "xo"'), 5, "dataset: Dataset must be one of"),
         (('ask = "Why?"', 'ask = "Why?"\nwatch = "this"'), 17, "unknown key 'watch'"),
         (('ask = "Does it?"\n', ""), 7, "step 1: ask is missing"),
         (('say = "It learns."', 'say = "  "'), 9, "say is empty"),

@@ -190,9 +190,9 @@ def test_an_unknown_field_is_named(saved):
     ("change", "key", "words"),
     [
         ({"hidden": [4, 20]}, "hidden", "each layer needs 1 … 16 neurons"),
-        ({"noise": 2}, "noise", "must be 0 … 0.8; got 2"),
+        ({"noise": 2}, "noise", "Noise must be a number from 0 to 0.8 (you gave “2”)"),
         ({"activation": "swish"}, "activation", "must be one of"),
-        ({"colour": "red"}, "colour", "unknown setting"),
+        ({"colour": "red"}, "colour", "there is no setting called colour"),
     ],
 )
 def test_a_hand_edited_config_error_keeps_its_key(saved, change, key, words):

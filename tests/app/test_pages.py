@@ -94,7 +94,7 @@ def test_a_bad_url_renders_the_defaults_with_the_error_beside_its_control(client
     response = client.get("/?learning_rate=50")
     assert response.status_code == 200
     error = re.search(r'<span id="error-learning_rate"[^>]*>([^<]*)</span>', response.text)
-    assert error and "0 … 10" in error.group(1)
+    assert error and "above 0 and at most 10" in error.group(1)
     assert selected(client, "?learning_rate=50", "learning_rate") == "0.03"
 
 
@@ -242,3 +242,11 @@ def test_the_health_check_answers_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.text == "ok"
+
+
+def test_the_views_url_keys_are_the_pages_not_the_config(client):
+    query = "?present=1&show_test=1&discretize=1&log_scale=1&pair=x1x2,x2&speed=10&noise=0.1"
+    html = client.get(query).text
+    errors = re.findall(r'<span id="error-[a-z_]+"[^>]*>([^<]+)</span>', html)
+    assert errors == []
+    assert "noise=0.1" in html and "present" not in html.split("ws-connect=")[1].split(">")[0]

@@ -74,8 +74,12 @@ def test_config_lists_arrive_as_arrays_or_comma_strings_and_empty_means_none():
         ("{", "general", "not JSON"),
         ("3", "general", "JSON object"),
         ('{"type": 3}', "general", "unknown message type 3"),
-        ('{"type": "speed", "epochs_per_frame": 0.05}', "epochs_per_frame", "greater than"),
-        ('{"type": "ack"}', "general", "ack: frame is missing"),
+        (
+            '{"type": "speed", "epochs_per_frame": 0.05}',
+            "epochs_per_frame",
+            "Speed must be a number from 0.1 to 100",
+        ),
+        ('{"type": "ack"}', "general", "The acknowledged frame is missing"),
     ],
 )
 def test_bad_messages_raise_an_error_naming_the_slot_and_the_problem(text, key, says):
@@ -87,7 +91,8 @@ def test_bad_messages_raise_an_error_naming_the_slot_and_the_problem(text, key, 
 def test_every_message_type_is_listed_once_in_union_order():
     assert list(MESSAGES) == ["config", "play", "pause", "step", "reset", "regenerate",
                               "speed", "ack", "set_weight", "set_bias", "view", "open",
-                              "stepper", "hidden_view", "show_batch"]  # fmt: skip
+                              "stepper", "hidden_view", "show_batch", "add_point",
+                              "remove_point"]  # fmt: skip
     with pytest.raises(InputError) as error:
         parse_message('{"type": "dance"}')
     assert error.value.message.endswith("expected one of " + ", ".join(MESSAGES))

@@ -1,5 +1,6 @@
 """Rooms over real websockets: start a class, follow it, who may drive it, limits."""
 
+import asyncio
 import logging
 
 import numpy as np
@@ -78,7 +79,7 @@ def test_two_students_follow_the_lecturer_with_frames_encoded_once(app, client, 
         assert first.header["reset"] and first.header["config"]["dataset"] == "xor"
         assert "train_points" in first.raw
     students[0].frame()  # the second newcomer's catch-up went to the first as a delta
-    stream = app.state.rooms.find(code).stream
+    stream = app.state.rooms._rooms[code].stream
     built = stream.frames_built
     stepped = lecturer.roundtrip("step", unit="epoch")
     after = [s.frame() for s in students]
@@ -165,16 +166,16 @@ def test_join_guard_forgets_misses_after_a_minute():
     assert not guard.blocked("a")
 
 
-def test_a_room_expires_after_its_idle_time():
+def test_a_room_expires_after_its_idle_time(app):
     now = [0.0]
-    rooms = MemoryRooms(Settings(room_idle_timeout=100.0), now=lambda: now[0])
-    room = rooms.create(hash_key("k"), Trainer.from_config({}, kernels=False))
+    rooms = MemoryRooms(Settings(room_idle_timeout=100.0), app.state.room_views, lambda: now[0])
+    room = asyncio.run(rooms.create(hash_key("k"), Trainer.from_config({}, kernels=False)))
     now[0] = 90.0
     rooms.touch(room)
     now[0] = 150.0
-    assert rooms.find(room.code) is room
+    assert asyncio.run(rooms.find(room.code)) is room
     now[0] = 191.0
-    assert rooms.find(room.code) is None and len(rooms) == 0
+    assert asyncio.run(rooms.find(room.code)) is None and len(rooms) == 0
 
 
 def test_a_fork_trains_its_next_epoch_exactly_as_the_leader_would():
@@ -206,7 +207,7 @@ def test_release_fork_explore_and_rejoin(app, client, room_tabs):
     assert forked.header["reset"] and forked.header["epoch"] == 1
     explored = student.roundtrip("step", unit="epoch")  # their own session now obeys them
     assert explored.header["epoch"] == 2
-    room = app.state.rooms.find(code)
+    room = app.state.rooms._rooms[code]
     assert room.students["s1"].mode == "exploring" and room.trainer.epoch_count == 1
     student.send("rejoin")
     lecturer.frame()  # the leader's next frame is the catch-up

@@ -9,6 +9,7 @@ from app.lessons import load_lessons
 from app.page_views import PageViews
 from app.protocol import MESSAGES
 from app.session import Session
+from app.session_data import SessionData
 from tests.app.fake_clock import FakeClock, Recorder, run, settle
 
 MAX_FRAMES = 500  # far more than any of these scenarios needs
@@ -16,7 +17,7 @@ MAX_FRAMES = 500  # far more than any of these scenarios needs
 
 def test_every_message_type_has_a_handler():
     for kind in MESSAGES:
-        owners = (Session, PageViews)
+        owners = (Session, SessionData, PageViews)
         assert any(callable(getattr(owner, f"_on_{kind}", None)) for owner in owners), kind
 
 

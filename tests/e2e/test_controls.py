@@ -75,7 +75,7 @@ def test_an_out_of_range_value_shows_an_error_beside_it_and_training_continues(p
     box.fill("300")
     box.press("Enter")
     error = page.locator("#error-batch_size")
-    expect(error).to_contain_text("1 … 250")
+    expect(error).to_contain_text("Batch size must be a whole number from 1 to 250")
     expect(error).to_be_visible()
     at_error = playground.epoch
     playground.wait_for_epoch(at_error + 2)

@@ -1,20 +1,19 @@
 """A class in real browsers: a lecturer and two students, each in their own context."""
 
-from pathlib import Path
-
 import pytest
 
 pytestmark = pytest.mark.e2e
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 SIZE = {"width": 1280, "height": 720}
 EPOCH_AT_LEAST = "n => Number(document.getElementById('epoch').textContent.replace(',', '')) >= n"
+EPOCH_IS = "n => Number(document.getElementById('epoch').textContent.replace(',', '')) === n"
+TICKS = "n => (document.getElementById('room-class').textContent.match(/✓/g) || []).length === n"
 
 
 def epoch(page) -> int:
     return int(page.locator("#epoch").inner_text().replace(",", ""))
 
 
-def test_a_lecturer_leads_two_students_who_follow_read_only(browser, server):
+def test_a_lecturer_leads_two_students_who_follow_read_only(browser, server, screenshots):
     lecturer_context = browser.new_context(viewport=SIZE)
     lecturer = lecturer_context.new_page()
     lecturer.set_default_timeout(30_000)
@@ -45,8 +44,8 @@ def test_a_lecturer_leads_two_students_who_follow_read_only(browser, server):
     # A following student's controls are read-only: a click sends nothing.
     students[0].click("#play", force=True)
     assert epoch(students[0]) == epoch(lecturer) == 1
-    lecturer.screenshot(path=str(DOCS / "room-lecturer.png"))
-    students[0].screenshot(path=str(DOCS / "room-student.png"))
+    lecturer.screenshot(path=str(screenshots / "room-lecturer.png"))
+    students[0].screenshot(path=str(screenshots / "room-student.png"))
     lecturer.click("#room-release")
     students[1].click("#room-fork")
     students[1].wait_for_selector("#room-status[data-mode=exploring]")
@@ -54,5 +53,25 @@ def test_a_lecturer_leads_two_students_who_follow_read_only(browser, server):
     students[1].wait_for_function(EPOCH_AT_LEAST, arg=2)
     assert epoch(lecturer) == 1  # the fork trains on its own
     lecturer.wait_for_selector("#room-class tr.room-exploring")
+    # The spotlight: the class, the lecturer included, watches Bob's fork, then the lecturer's run.
+    lecturer.click("#room-class tr.room-exploring button:has-text('Spotlight')")
+    lecturer.wait_for_function(EPOCH_AT_LEAST, arg=2)
+    students[0].wait_for_function(EPOCH_AT_LEAST, arg=2)
+    lecturer.click("#room-spotlight-off")
+    lecturer.wait_for_function(EPOCH_IS, arg=1)
+    students[0].wait_for_function(EPOCH_IS, arg=1)
+    # A challenge any fork meets: both students fork, and the leaderboard ranks them.
+    lecturer.select_option("#room-challenge select[name=dataset]", "spiral")
+    lecturer.fill("#room-challenge input[name=threshold]", "0")
+    lecturer.click("#room-challenge button[type=submit]")
+    students[0].click("#room-fork")
+    students[0].wait_for_selector("#room-status[data-mode=exploring]")
+    for page in students:
+        page.click("#step", modifiers=["Shift"])
+    lecturer.wait_for_function(TICKS, arg=2)
+    for page in students:
+        page.wait_for_selector("#room-goal:has-text('of 2')")
+    places = sorted(page.locator("#room-goal").inner_text() for page in students)
+    assert [text.split("place ")[1] for text in places] == ["1 of 2", "2 of 2"]
     lecturer.click("#room-recall")
     students[1].wait_for_selector("#room-status[data-mode=following]")

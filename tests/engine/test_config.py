@@ -106,17 +106,20 @@ def test_config_error_is_a_value_error():
 @pytest.mark.parametrize(
     ("config", "allowed"),
     [
-        ({"noise": 0.9}, "0 … 0.8"),
-        ({"train_fraction": 1}, "0.1 … 0.9"),
-        ({"n_points": 10}, "20 … 5000"),
-        ({"learning_rate": 0}, "> 0 … 10"),
-        ({"dropout": 1}, "0 … 0.9"),
-        ({"regularization_rate": 20}, "0 … 10"),
-        ({"batch_size": 300}, "1 … 250"),
+        ({"noise": 0.9}, "Noise must be a number from 0 to 0.8"),
+        ({"train_fraction": 1}, "from 0.1 to 0.9"),
+        ({"n_points": 10}, "The number of points must be a whole number from 20 to 5000"),
+        ({"learning_rate": 0}, "Learning rate must be a number above 0 and at most 10"),
+        ({"dropout": 1}, "Dropout must be a number from 0 to 0.9"),
+        ({"regularization_rate": 20}, "Regularization rate must be a number from 0 to 10"),
+        (
+            {"batch_size": 300},
+            "Batch size must be a whole number from 1 to 250 — the training set has 250 points",
+        ),
         ({"hidden": [20]}, "1 … 16"),
         ({"activation": "swish"}, "relu, leaky_relu"),
         ({"features": ["z"]}, "x1, x2"),
-        ({"colour": "red"}, "valid settings are problem, dataset"),
+        ({"colour": "red"}, "the settings are problem, dataset"),
     ],
 )
 def test_error_message_states_what_is_allowed(config, allowed):

@@ -1,4 +1,5 @@
 import math
+import re
 import warnings
 
 import numpy as np
@@ -456,3 +457,50 @@ def test_maps_give_a_fine_output_and_coarse_neuron_and_feature_maps():
     assert [m.shape for m in maps.neurons] == [(3, 12, 12), (2, 12, 12)]
     assert maps.features.shape == (3, 12, 12)
     np.testing.assert_array_equal(maps.output, trainer.snapshot(40).output)
+
+
+def test_use_points_keeps_the_weights_and_shows_the_new_points():
+    trainer = Trainer.from_config({"seed": 3}, kernels=False)
+    trainer.steps(5)
+    weights, version = trainer.network.params.copy(), trainer.data_version
+    X = np.array([[1.0, 2.0], [-1.0, 0.5], [3.0, -3.0], [0.0, 0.0]])
+    y = np.array([1.0, -1.0, 1.0, -1.0])
+    trainer.use_points(X, y)
+    assert trainer.config.dataset == "custom" and trainer.data_version > version
+    assert trainer.config.batch_size == 2  # shrunk to the training set
+    np.testing.assert_array_equal(trainer.network.params, weights)
+    assert sorted(map(tuple, np.concatenate([trainer.X_train, trainer.X_test]))) == sorted(
+        map(tuple, X)
+    )
+    trainer.steps(3)  # and it trains on them
+
+
+@pytest.mark.parametrize(
+    ("points", "labels", "words"),
+    [
+        ([[0.0, 0.0]], [1.0], "none for training"),
+        ([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]], [1.0, 0.5, -1.0], "+1 or -1"),
+    ],
+)
+def test_use_points_refuses_what_cannot_train_and_keeps_the_data(points, labels, words):
+    trainer = Trainer.from_config({"seed": 3}, kernels=False)
+    before, config = trainer.X_train.copy(), trainer.config
+    with pytest.raises(InputError, match=re.escape(words)) as caught:
+        trainer.use_points(np.array(points), np.array(labels))
+    assert caught.value.key == "custom_data"
+    assert trainer.config is config
+    np.testing.assert_array_equal(trainer.X_train, before)
+
+
+def test_a_problem_custom_labels_do_not_fit_is_refused_and_the_trainer_kept():
+    X = np.array([[1.0, 2.0], [-1.0, 0.5], [3.0, -3.0], [0.0, 0.0]])
+    trainer = Trainer.from_config(
+        {"problem": "regression", "dataset": "custom", "batch_size": 2},
+        data=(X, np.array([0.3, -0.2, 0.9, 0.0])),
+        kernels=False,
+    )
+    with pytest.raises(InputError) as caught:
+        trainer.configure({"problem": "classification"})
+    assert caught.value.key == "custom_data"
+    assert trainer.config.problem == "regression"
+    trainer.steps(2)

@@ -1,0 +1,142 @@
+"""A class across two ``nn-playground`` processes sharing a real Redis: the lecturer
+on one, students on the other (docs/design.md, "Rooms")."""
+
+import re
+import time
+
+import httpx2 as httpx
+import pytest
+
+from tests.integration.conftest import Socket, lead_until, start_class
+
+ATTEMPTS = 100  # reconnects, PAUSE apart, while the dead process's lecturer claim runs out
+PAUSE = 0.1
+
+
+def follow(lecturer: Socket, student: Socket) -> None:
+    """The student has caught up with the lecturer's stream."""
+    first = lead_until(lecturer, student, lambda f: True)
+    assert first.header["reset"] and first.header["config"]["dataset"] == "xor"
+
+
+def test_frames_flow_to_students_on_another_process(servers, sockets):
+    one, two = servers
+    code, key = start_class(one.url)
+    assert httpx.get(f"{two.url}/r/{code}").status_code == 200  # any process finds it
+    lecturer = sockets(one.url, code, key)
+    student = sockets(two.url, code)
+    follow(lecturer, student)
+    lecturer.send("step", unit="epoch")
+    stepped = lecturer.frame_where(lambda f: f.header["epoch"] == 1)
+    seen = lead_until(lecturer, student, lambda f: f.header["epoch"] == 1)
+    assert seen.header["history"]["epoch"][-1] == stepped.header["history"]["epoch"][-1]
+    student.send("play")  # lecturer control from a student's process: refused as before
+    assert "Only the lecturer drives the class" in student.fragment("error-general")
+
+
+def test_a_fork_on_the_other_process_starts_from_the_leaders_state(servers, sockets):
+    one, two = servers
+    code, key = start_class(one.url)
+    lecturer = sockets(one.url, code, key)
+    student = sockets(two.url, code)
+    follow(lecturer, student)
+    for epoch in (1, 2):
+        lecturer.send("step", unit="epoch")
+        lecturer.frame_where(lambda f, e=epoch: f.header["epoch"] == e)
+    lecturer.send("release")
+    student.fragment("Explore from here")
+    student.send("fork")
+    forked = student.frame_where(lambda f: f.header["reset"] and f.header["epoch"] == 2)
+    assert len(forked.header["history"]["epoch"]) == 2
+    student.send("step", unit="epoch")
+    assert student.frame_where(lambda f: f.header["epoch"] == 3)
+
+
+def test_the_leaderboard_is_shared_by_the_processes(servers, sockets):
+    one, two = servers
+    code, key = start_class(one.url)
+    lecturer = sockets(one.url, code, key)
+    near, far = sockets(one.url, code), sockets(two.url, code)
+    lecturer.frame()
+    lecturer.send("release")
+    lecturer.send("challenge", dataset="xor", threshold=0.0)
+    for student, name, hidden in ((near, "Near", [8, 8]), (far, "Far", [2])):
+        student.send("nickname", name=name)
+        student.fragment("Explore from here")
+        student.send("fork")
+        student.frame()
+        student.send("config", hidden=hidden)
+        student.send("step", unit="epoch")
+        student.frame_where(lambda f: f.header["epoch"] == 1)
+    table = lecturer.fragment("✓</td>")
+    while table.count("✓") < 2:
+        table = lecturer.fragment("✓</td>")
+    assert table.index(">Far<") < table.index(">Near<")  # fewer parameters first
+    assert "place 1 of 2" in far.fragment("place 1 of 2")
+    assert "place 2 of 2" in near.fragment("place 2 of 2")
+
+
+def test_a_lecturer_whose_process_died_resumes_on_the_other(servers, sockets):
+    one, two = servers
+    code, key = start_class(one.url)
+    lecturer = sockets(one.url, code, key)
+    student = sockets(two.url, code)
+    follow(lecturer, student)
+    for epoch in (1, 2, 3):
+        lecturer.send("step", unit="epoch")
+        lecturer.frame_where(lambda f, e=epoch: f.header["epoch"] == e)
+    lecturer.fragment('id="room-class"')  # a tick after the last step: its state is saved
+    one.process.kill()
+    student.fragment("The lecturer is away")  # once the dead process's claim lapses
+    for _ in range(ATTEMPTS):
+        resumed = sockets(two.url, code, key)
+        message = resumed.receive()
+        if not isinstance(message, str) or "already open in another lecturer tab" not in message:
+            break
+        time.sleep(PAUSE)
+    else:
+        pytest.fail("the dead process's lecturer claim never ran out")
+    if isinstance(message, str):
+        first = resumed.frame()
+    else:
+        first = message
+        resumed.send("ack", frame=first.header["frame"])
+    assert first.header["epoch"] == 3 and len(first.header["history"]["epoch"]) == 3
+    resumed.send("step", unit="epoch")
+    resumed.frame_where(lambda f: f.header["epoch"] == 4)  # acked: the leader may go on
+    assert lead_until(resumed, student, lambda f: f.header["epoch"] == 4)
+
+
+def test_a_class_through_nginx_with_websocket_upgrades(nginx, sockets):
+    code, key = start_class(nginx)
+    lecturer = sockets(nginx, code, key)
+    students = [sockets(nginx, code) for _ in range(3)]  # round robin: both processes
+    lecturer.send("play")
+    for student in students:
+        assert lead_until(lecturer, student, lambda f: f.header["epoch"] >= 1)
+
+
+def test_the_spotlight_shows_a_fork_from_another_process_on_the_lecturers_screen(servers, sockets):
+    one, two = servers
+    code, key = start_class(one.url)
+    lecturer = sockets(one.url, code, key)
+    explorer = sockets(two.url, code)
+    lecturer.frame()
+    lecturer.send("release")
+    explorer.fragment("Explore from here")
+    explorer.send("fork")
+    explorer.frame()
+    for epoch in (1, 2):
+        explorer.send("step", unit="epoch")
+        explorer.frame_where(lambda f, e=epoch: f.header["epoch"] == e)
+    row = re.search(
+        r'data-student="(s\d+)" class="room-exploring"', lecturer.fragment("room-exploring")
+    )
+    assert row is not None
+    lecturer.send("spotlight", student=row.group(1))
+    # The explorer's page acks its fork's frames, which the lecturer's page now draws.
+    shown = lead_until(explorer, lecturer, lambda f: f.header["epoch"] == 2)
+    assert shown.header["reset"]
+    lecturer.send("spotlight", student=None)
+    # The lecturer's own run, whole again (frames of the fork already sent come first).
+    assert lecturer.frame_where(lambda f: f.header["reset"] and f.header["epoch"] == 0)
