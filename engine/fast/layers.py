@@ -187,10 +187,10 @@ def add_bias(params, layer, z, n):
 def activate(layer, z, h, n):
     """h = f(z) for the layer's units (softmax: across them, for each example)."""
     first = layer[ROW_OUT]
-    if layer[ACTIVATION] == SOFTMAX:
-        softmax_rows(z, h, first, first + layer[FAN_OUT], n)
-    else:
+    if layer[ACTIVATION] != SOFTMAX:
         activate_rows(layer[ACTIVATION], z, h, first, first + layer[FAN_OUT], n)
+    else:
+        softmax_rows(z, h, first, first + layer[FAN_OUT], n)
 
 
 @kernel

@@ -83,7 +83,17 @@ def output_gradient(loss, code, z, h, row, width, targets, n, g):
     loss takes the output.
     """
     total = 0.0
-    if loss == SOFTMAX_CROSS_ENTROPY:
+    if loss == CROSS_ENTROPY:
+        for i in range(n):
+            zi = float(z[row, i])
+            total += cross_entropy(zi, targets[i])
+            g[row, i] = (output64(SIGMOID, zi) - (targets[i] + 1.0) / 2.0) / n
+    elif loss == SQUARED:
+        for i in range(n):
+            o = float(h[row, i])
+            total += squared(o, targets[i])
+            g[row, i] = (o - targets[i]) / n * output_slope(code, o)
+    else:  # softmax cross-entropy, the only other loss (checked at import)
         for i in range(n):
             t = int(targets[i])
             lse = log_sum_exp(z, row, width, i)
@@ -91,16 +101,6 @@ def output_gradient(loss, code, z, h, row, width, targets, n, g):
             for k in range(width):
                 hit = 1.0 if k == t else 0.0
                 g[row + k, i] = (math.exp(float(z[row + k, i]) - lse) - hit) / n
-    elif loss == CROSS_ENTROPY:
-        for i in range(n):
-            zi = float(z[row, i])
-            total += cross_entropy(zi, targets[i])
-            g[row, i] = (output64(SIGMOID, zi) - (targets[i] + 1.0) / 2.0) / n
-    else:
-        for i in range(n):
-            o = float(h[row, i])
-            total += squared(o, targets[i])
-            g[row, i] = (o - targets[i]) / n * output_slope(code, o)
     return total / n
 
 
