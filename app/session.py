@@ -5,9 +5,7 @@ trainer or the play state and tells the pump (app/pump.py), which trains and sen
 the frames app/frame_builder.py makes for this tab's page (errors: app/notices.py).
 """
 
-import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -15,7 +13,6 @@ from app import protocol
 from app.error_slots import GENERAL
 from app.fragments import Fragments, notice
 from app.frame_builder import Moment, PageState, build_frame
-from app.frame_extras import Extra
 from app.lessons import Lesson, find_step
 from app.notices import Notices
 from app.page_views import PageViews
@@ -41,8 +38,7 @@ class Session:
         trainer: Trainer | None = None,
         **pacing: Any,  # the pump's max_fps, turns and clock (app/pump.py)
     ) -> None:
-        # A room's leader keeps its trainer across the lecturer's reconnects, and a
-        # student's fork starts from a copy of it: both hand one in.
+        # A room's leader keeps its trainer across reconnects; a fork starts from a copy.
         self.trainer = trainer or Trainer.from_config(config)
         self.lessons = lessons  # the steps ``open`` may start (the app's, app/main.py)
         self.fragments = fragments
@@ -55,9 +51,6 @@ class Session:
         self.watchers: list[Callable[[Moment], None]] = []
         self.views = PageViews(self)  # step-through, hidden space, batch highlight
         self.data = SessionData(self)  # drawn and uploaded points, opened model files
-        # Binds the tab's uploads and downloads (app/routes/files.py) to this session;
-        # sent in its page's reset frames only, never to a room's followers.
-        self.token = secrets.token_urlsafe(18)
 
     # Control messages
 
@@ -189,10 +182,7 @@ class Session:
             pump.at_record,
             self.views.extras(self.trainer),
         )
-        shown = moment
-        if self.page.run != moment.run:  # a reset frame: (again) the tab's upload token
-            shown = replace(moment, extras=(*moment.extras, Extra({"token": self.token})))
-        frame = build_frame(shown, self.page, self._compress)
+        frame = build_frame(self.data.with_token(moment, self.page), self.page, self._compress)
         for watch in self.watchers:
             watch(moment)
         return frame

@@ -6,11 +6,15 @@ model file replaces the whole trainer. Anything refused leaves the session's dat
 and model as they were (the engine checks before it changes anything).
 """
 
+import secrets
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from app.custom_data import KEY
+from app.frame_builder import Moment, PageState
+from app.frame_extras import Extra
 from app.protocol import AddPoint, RemovePoint
 from engine.config import CUSTOM
 from engine.datasets import MAX_CUSTOM_POINTS
@@ -28,6 +32,15 @@ class SessionData:
 
     def __init__(self, session: "Session") -> None:
         self._session = session
+        # Binds the tab's uploads and downloads (app/routes/files.py) to this session;
+        # sent in its page's reset frames only, never to a room's followers.
+        self.token = secrets.token_urlsafe(18)
+
+    def with_token(self, moment: Moment, page: PageState) -> Moment:
+        """The moment as this tab's page sees it: a reset frame carries the token (again)."""
+        if page.run == moment.run:
+            return moment
+        return replace(moment, extras=(*moment.extras, Extra({"token": self.token})))
 
     def points(self) -> tuple[Array, Array]:
         """The points being drawn on: the custom ones, else the generated dataset's

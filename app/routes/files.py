@@ -30,9 +30,7 @@ OUTSIDE = (
 
 def find_session(request: Request, token: str) -> Session | None:
     sessions = request.app.state.sessions
-    return next(
-        (s for s in sessions if secrets.compare_digest(getattr(s, "token", ""), token)), None
-    )
+    return next((s for s in sessions if secrets.compare_digest(s.data.token, token)), None)
 
 
 async def _body_or_none(request: Request, session: Session, limit: int, key: str) -> bytes | None:
