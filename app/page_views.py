@@ -7,20 +7,16 @@ stage, so nothing is half done). The hidden-space view, which keeps its last
 PCA basis, so the picture keeps its orientation from frame to frame.
 """
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from app.frame_content import default_pair
 from app.frame_extras import Extra
 from app.hidden_space_content import HiddenChoice, batch_extra, hidden_space_extra, hidden_space_of
 from app.protocol import Ack, HiddenView, Message, ShowBatch, Stepper, View
+from app.session_core import SessionCore
 from app.stepper_content import stepper_extra
 from engine.stepthrough import StepThrough
 from engine.trainer import Trainer
-
-if TYPE_CHECKING:  # the session owns its views; the views answer its messages
-    from app.session import Session
 
 # Messages that leave a step-through where it is: they change no training state.
 KEEP_STEPPING = (Ack, View, Stepper, HiddenView, ShowBatch)
@@ -29,7 +25,7 @@ KEEP_STEPPING = (Ack, View, Stepper, HiddenView, ShowBatch)
 class PageViews:
     """One tab's optional views; ``_on_<type>`` handles the messages that choose them."""
 
-    def __init__(self, session: "Session") -> None:
+    def __init__(self, session: SessionCore) -> None:
         self._session = session
         self.chosen_pair: list[str] | None = None  # the representation's axes, if chosen
         self.stepper: StepThrough | None = None

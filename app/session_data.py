@@ -8,7 +8,6 @@ and model as they were (the engine checks before it changes anything).
 
 import secrets
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,13 +15,11 @@ from app.custom_data import KEY
 from app.frame_builder import Moment, PageState
 from app.frame_extras import Extra
 from app.protocol import AddPoint, RemovePoint
+from app.session_core import SessionCore
 from engine.config import CUSTOM
 from engine.datasets import MAX_CUSTOM_POINTS
 from engine.errors import InputError
 from engine.trainer import Trainer
-
-if TYPE_CHECKING:  # the session owns this; this answers the session's data messages
-    from app.session import Session
 
 Array = np.ndarray
 
@@ -30,7 +27,7 @@ Array = np.ndarray
 class SessionData:
     """``_on_<type>`` for the draw messages, and the upload and model-file actions."""
 
-    def __init__(self, session: "Session") -> None:
+    def __init__(self, session: SessionCore) -> None:
         self._session = session
         # Binds the tab's uploads and downloads (app/routes/files.py) to this session;
         # sent in its page's reset frames only, never to a room's followers.
