@@ -33,10 +33,16 @@ def find_session(request: Request, token: str) -> Session | None:
     return next((s for s in sessions if secrets.compare_digest(s.data.token, token)), None)
 
 
-async def _body_or_none(request: Request, session: Session, limit: int, key: str) -> bytes | None:
-    """The request's body; None (and the error beside the control) when it is over
-    ``limit``: refused from its declared length, or once it passes the limit while
+async def _upload(
+    request: Request, token: str, limit: int, key: str
+) -> tuple[Session, bytes] | JSONResponse:
+    """The token's session and the request's body, or the answer that refuses them:
+    404 for an ended session; 413 (and the error beside the control) for a body over
+    ``limit``, refused from its declared length or once it passes the limit while
     arriving, so a huge file is never held whole."""
+    session = find_session(request, token)
+    if session is None:
+        return _error(404, key, UNKNOWN)
     declared = request.headers.get("content-length", "")
     body = bytearray()
     try:
@@ -47,24 +53,18 @@ async def _body_or_none(request: Request, session: Session, limit: int, key: str
             custom_data.check_size(len(body), limit)
     except InputError as exc:
         await session.report(InputError(key, exc.message))
-        return None
-    return bytes(body)
-
-
-def _too_large(limit: int, key: str) -> JSONResponse:
-    return _error(TOO_LARGE, key, f"the file is over the limit of {limit >> 20} MiB")
+        return _error(TOO_LARGE, key, f"the file is over the limit of {limit >> 20} MiB")
+    return session, bytes(body)
 
 
 @router.post("/upload/{token}")
 async def upload_points(request: Request, token: str, rescale: bool = False) -> Response:
     """A CSV of points for the session to train a fresh network on. Points outside
     the plot are refused with 409 unless ``rescale=true`` (the page asks first)."""
-    session = find_session(request, token)
-    if session is None:
-        return _error(404, custom_data.KEY, UNKNOWN)
-    body = await _body_or_none(request, session, custom_data.MAX_BYTES, custom_data.KEY)
-    if body is None:
-        return _too_large(custom_data.MAX_BYTES, custom_data.KEY)
+    received = await _upload(request, token, custom_data.MAX_BYTES, custom_data.KEY)
+    if isinstance(received, Response):
+        return received
+    session, body = received
     try:
         problem = session.trainer.config.problem
         parsed = custom_data.parse_points_csv(custom_data.decode(body), problem)
@@ -91,12 +91,10 @@ async def upload_points(request: Request, token: str, rescale: bool = False) -> 
 @router.post("/model/{token}")
 async def open_model(request: Request, token: str) -> Response:
     """A model file: the session's trainer becomes the file's, weights and all."""
-    session = find_session(request, token)
-    if session is None:
-        return _error(404, model_file.KEY, UNKNOWN)
-    body = await _body_or_none(request, session, model_file.MAX_BYTES, model_file.KEY)
-    if body is None:
-        return _too_large(model_file.MAX_BYTES, model_file.KEY)
+    received = await _upload(request, token, model_file.MAX_BYTES, model_file.KEY)
+    if isinstance(received, Response):
+        return received
+    session, body = received
     try:
         try:
             text = body.decode("utf-8-sig")
