@@ -20,5 +20,9 @@ _STEP[list(b"[{")], _STEP[list(b"]}")] = 1, -1
 
 def nests_deeper_than(text: str, limit: int) -> bool:
     """Whether ``text`` opens more than ``limit`` brackets or braces at once."""
+    # Counting is ~50× cheaper than the scan, and settles every message that opens
+    # no more brackets in all than the limit: the page's acks, many times a second.
+    if text.count("{") + text.count("[") <= limit:
+        return False
     codes = np.frombuffer(_STRING.sub("", text).encode(), dtype=np.uint8)
     return codes.size > 0 and int(np.cumsum(_STEP[codes]).max()) > limit

@@ -8,7 +8,7 @@ Step latency (p50, p95, from the click to the answering frame's bytes), the
 server's CPU in cores, and how the flooder ended. Each flood runs
 ``--seconds`` after a one-second start.
 
-    .venv/bin/python bench/flood.py --seconds 4
+    .venv/bin/python -m bench.flood --seconds 4
 
 The box is shared: quote the load average printed with the figures.
 """
@@ -25,12 +25,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
+
+from bench.tab_client import frame_header
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -77,7 +78,7 @@ async def flood(url: str, kind: str, seconds: float, queue: multiprocessing.Queu
                     async for message in ws:
                         if isinstance(message, bytes):
                             frames += 1
-                            frame = header_of(message)["frame"]
+                            frame = frame_header(message)["frame"]
                             await ws.send(json.dumps({"type": "ack", "frame": frame}))
 
             acks = asyncio.create_task(ack_frames())
@@ -96,13 +97,6 @@ def flood_process(url: str, kind: str, seconds: float, queue: multiprocessing.Qu
     asyncio.run(flood(url, kind, seconds, queue))
 
 
-def header_of(message: bytes) -> dict:
-    """docs/protocol.md: flags, header length, then the body (zlib'd when flag 1 is set)."""
-    flags, length = message[5], int.from_bytes(message[6:10], "little")
-    body = zlib.decompressobj().decompress(message[10:], length) if flags & 1 else message[10:]
-    return json.loads(body[:length])
-
-
 async def player(url: str, window: tuple[float, float]) -> float:
     """A playing tab: its frames a second inside the window."""
     frames = 0
@@ -115,7 +109,7 @@ async def player(url: str, window: tuple[float, float]) -> float:
                 break
             if isinstance(message, bytes):
                 frames += window[0] <= time.monotonic()
-                await ws.send(json.dumps({"type": "ack", "frame": header_of(message)["frame"]}))
+                await ws.send(json.dumps({"type": "ack", "frame": frame_header(message)["frame"]}))
     return frames / (window[1] - window[0])
 
 
@@ -132,7 +126,7 @@ async def stepper(url: str, window: tuple[float, float]) -> list[float]:
                 pass
             if clicked >= window[0]:
                 latencies.append(time.monotonic() - clicked)
-            await ws.send(json.dumps({"type": "ack", "frame": header_of(message)["frame"]}))
+            await ws.send(json.dumps({"type": "ack", "frame": frame_header(message)["frame"]}))
             await asyncio.sleep(0.05)  # a person's clicks, not a loop
     return latencies
 

@@ -10,7 +10,7 @@ frame that shows it (p50, p95), timed when the frame's bytes arrive, not when
 a busy client gets round to reading them. The clients run in ``--procs``
 processes of their own, on the same box.
 
-    .venv/bin/python bench/load.py --workers 2 --clients 100,150,200,250 --seconds 20
+    .venv/bin/python -m bench.load --workers 2 --clients 100,150,200,250 --seconds 20
 
 ``--at-start`` is a class that connects at once: the server starts with an
 empty kernel cache (a fresh ``NUMBA_CACHE_DIR``) and the first stage's tabs
@@ -35,11 +35,10 @@ import sys
 import tempfile
 import time
 import urllib.request
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from websockets.asyncio.client import ClientConnection, connect
+from bench.tab_client import Tab, frame_header, open_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -54,72 +53,43 @@ class ClientStats:
     errors: int = 0
 
 
-class TimedConnection(ClientConnection):
-    """A client connection that notes when bytes last arrived: with at most one
-    frame in flight, a frame's arrival time, however late the client reads it."""
-
-    arrived = 0.0
-
-    def data_received(self, data: bytes) -> None:
-        self.arrived = time.monotonic()
-        super().data_received(data)
-
-
-def frame_header(message: bytes) -> dict:
-    """A frame's JSON header (docs/protocol.md: flags, header length, then the body,
-    compressed when flag 1 is set; only the header's bytes are inflated)."""
-    flags, length = message[5], int.from_bytes(message[6:10], "little")
-    body = zlib.decompressobj().decompress(message[10:], length) if flags & 1 else message[10:]
-    return json.loads(body[:length])
-
-
 async def tab(url: str, window: tuple[float, float], change_every: float) -> ClientStats:
     """One tab: play, ack each frame, change the learning rate every few seconds."""
     stats = ClientStats()
     start, end = window
     pending: tuple[float, float] | None = None  # (learning rate, sent at)
 
-    async def click(ws: TimedConnection) -> None:
-        """Change the learning rate at random moments, whatever the frames are doing."""
+    def on_frame(tab: Tab, message: bytes, arrived: float) -> None:
         nonlocal pending
+        header = frame_header(message)
+        tab.send(f'{{"type":"ack","frame":{header["frame"]}}}')
+        measuring = start <= arrived < end
+        if measuring:
+            stats.frames += 1
+            stats.bytes += len(message)
+        config = header.get("config")
+        if pending and config and config["learning_rate"] == pending[0]:
+            if measuring:
+                stats.latencies.append(arrived - pending[1])
+            pending = None
+
+    def on_text(tab: Tab, text: str) -> None:  # an error fragment; an empty one clears it
+        stats.errors += not text.endswith('hx-swap-oob="true"></span>')
+
+    ws = await open_tab(url, on_frame, on_text)
+    ws.send(json.dumps({"type": "play"}))
+    try:
+        # Change the learning rate at random moments, whatever the frames are doing.
         rate = 0
         await asyncio.sleep(random.uniform(0.5, change_every))
-        while True:
+        while (left := end - time.monotonic()) > 0:
             if pending is None:
                 rate = 1 - rate
                 pending = (RATES[rate], time.monotonic())
-                await ws.send(json.dumps({"type": "config", "learning_rate": str(RATES[rate])}))
-            await asyncio.sleep(random.uniform(0.5 * change_every, 1.5 * change_every))
-
-    async with connect(
-        url, compression=None, max_size=2**22, create_connection=TimedConnection
-    ) as ws:
-        await ws.send(json.dumps({"type": "play"}))
-        clicks = asyncio.create_task(click(ws))
-        try:
-            while time.monotonic() < end:
-                try:
-                    left = max(0.01, end - time.monotonic())
-                    message = await asyncio.wait_for(ws.recv(), timeout=left)
-                except TimeoutError:
-                    break
-                arrived = ws.arrived
-                measuring = start <= arrived < end
-                if isinstance(message, str):  # an error fragment; an empty one clears it
-                    stats.errors += not message.endswith('hx-swap-oob="true"></span>')
-                    continue
-                header = frame_header(message)
-                await ws.send(f'{{"type":"ack","frame":{header["frame"]}}}')
-                if measuring:
-                    stats.frames += 1
-                    stats.bytes += len(message)
-                config = header.get("config")
-                if pending and config and config["learning_rate"] == pending[0]:
-                    if measuring:
-                        stats.latencies.append(arrived - pending[1])
-                    pending = None
-        finally:
-            clicks.cancel()
+                ws.send(json.dumps({"type": "config", "learning_rate": str(RATES[rate])}))
+            await asyncio.sleep(min(left, random.uniform(0.5 * change_every, 1.5 * change_every)))
+    finally:
+        ws.close()
     return stats
 
 

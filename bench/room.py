@@ -8,54 +8,45 @@ on the process that holds it), starts a class, opens N followers in
 the lecturer play and change the learning rate every ``--change-every``
 seconds. It reports the followers' frames/s (median and 5th percentile over
 followers) and the latency from the lecturer's change to a follower's first
-frame that shows it (p50, p95 over all follower-changes), and the load average.
+frame that shows it (p50, p95 over all follower-changes), the server's CPU
+(nn-playground's and redis-server's) per frame sent, and the load average.
 
-    .venv/bin/python bench/room.py --followers 100,300,500 --workers 2 --seconds 15
+    .venv/bin/python -m bench.room --followers 100,300,500 --workers 2 --seconds 15
 
 Clients and servers share the box: quote the load average with the numbers.
 """
 
 import argparse
 import asyncio
+import itertools
 import json
 import multiprocessing
 import os
 import shutil
 import socket
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
 import urllib.request
-import zlib
+from collections.abc import Callable
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from websockets.asyncio.client import connect
+from bench.load import cpu_seconds, percentile, process_tree
+from bench.tab_client import Tab, frame_header, open_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 RATES = (0.03, 0.01)  # the lecturer toggles between them: a live change, no rebuild
 START_SECONDS = 60
-HEAD = struct.Struct("<4sBBI")  # magic, version, flags, header length (docs/protocol.md)
-COMPRESSED = 1  # the flag: the body (header, then arrays) is zlib-compressed
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def header_of(frame: bytes) -> dict:
-    """Only the header's bytes are inflated: the client's CPU stays with the server."""
-    _, _, flags, length = HEAD.unpack_from(frame)
-    body = frame[HEAD.size :]
-    if flags & COMPRESSED:
-        body = zlib.decompressobj().decompress(body, length)
-    return json.loads(body[:length])
 
 
 def wait_for(url: str) -> None:
@@ -118,23 +109,24 @@ def start_class(base: str) -> tuple[str, str]:
 async def follower(url: str, window: tuple[float, float]) -> tuple[int, list[tuple[float, float]]]:
     """Frames received inside ``window``, and (learning rate, when first seen) pairs."""
     frames, seen, rate = 0, [], None
-    async with connect(url, max_size=None, ping_interval=None) as socket_:
-        while time.time() < window[1]:
-            try:
-                message = await asyncio.wait_for(socket_.recv(), window[1] - time.time())
-            except TimeoutError:
-                break
-            if isinstance(message, str):
-                continue
-            now = time.time()
-            header = header_of(message)
-            await socket_.send(json.dumps({"type": "ack", "frame": header["frame"]}))
-            if window[0] <= now:
-                frames += 1
-            config = header.get("config")
-            if config and config["learning_rate"] != rate:
-                rate = config["learning_rate"]
-                seen.append((rate, now))
+
+    def on_frame(tab: Tab, message: bytes, arrived: float) -> None:
+        nonlocal frames, rate
+        header = frame_header(message)
+        tab.send(f'{{"type":"ack","frame":{header["frame"]}}}')
+        now = time.time()
+        if window[0] <= now < window[1]:
+            frames += 1
+        config = header.get("config")
+        if config and config["learning_rate"] != rate:
+            rate = config["learning_rate"]
+            seen.append((rate, now))
+
+    tab = await open_tab(url, on_frame)
+    try:
+        await asyncio.sleep(max(0.0, window[1] - time.time()))
+    finally:
+        tab.close()
     return frames, seen
 
 
@@ -150,37 +142,40 @@ def client_process(url: str, count: int, window: tuple[float, float], queue) -> 
     queue.put(asyncio.run(followers(url, count, window)))
 
 
-async def lecturer(url: str, key: str, window: tuple[float, float], every: float) -> list:
+async def lecturer(
+    url: str, key: str, window: tuple[float, float], every: float, cpu: Callable[[], float]
+) -> tuple[int, list[tuple[float, float]], float]:
     """Plays, acks, and changes the learning rate every ``every`` seconds in the window:
-    returns (rate, when sent) pairs."""
-    changes, turn = [], 0
-    headers = {"Cookie": f"nnp_lecturer={key}"}
-    async with connect(url, additional_headers=headers, max_size=None) as socket_:
-        await socket_.send(json.dumps({"type": "play"}))
-        next_change = window[0]
-        while time.time() < window[1]:
-            try:
-                message = await asyncio.wait_for(socket_.recv(), 0.05)
-            except TimeoutError:
-                message = None
-            if isinstance(message, bytes):
-                frame = header_of(message)["frame"]
-                await socket_.send(json.dumps({"type": "ack", "frame": frame}))
-            if time.time() >= next_change:
-                turn += 1
-                rate = RATES[turn % 2]
-                changes.append((rate, time.time()))
-                await socket_.send(json.dumps({"type": "config", "learning_rate": rate}))
-                next_change += every
-    return changes
+    returns its frames in the window, (rate, when sent) pairs, and the ``cpu()``
+    seconds the window took."""
+    frames, changes = 0, []
+
+    def on_frame(tab: Tab, message: bytes, arrived: float) -> None:
+        nonlocal frames
+        tab.send(f'{{"type":"ack","frame":{frame_header(message)["frame"]}}}')
+        frames += window[0] <= time.time() < window[1]
+
+    tab = await open_tab(url, on_frame, headers=[("Cookie", f"nnp_lecturer={key}")])
+    try:
+        tab.send(json.dumps({"type": "play"}))
+        await asyncio.sleep(max(0.0, window[0] - time.time()))
+        cpu_before = cpu()
+        for turn in itertools.count(1):  # the page starts at 0.03: the first change is real
+            if time.time() >= window[1]:
+                break
+            rate = RATES[turn % 2]
+            changes.append((rate, time.time()))
+            tab.send(json.dumps({"type": "config", "learning_rate": rate}))
+            await asyncio.sleep(min(every, max(0.0, window[1] - time.time())))
+        cpu_used = cpu() - cpu_before
+    finally:
+        tab.close()
+    return frames, changes, cpu_used
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))] if ordered else float("nan")
-
-
-def stage(args, base: str, count: int) -> dict:
+def stage(args, base: str, count: int, servers: list[int]) -> dict:
+    """One class of ``count`` followers; ``servers``: the processes whose CPU is the
+    server's (nn-playground's, and redis-server's)."""
     code, key = start_class(base)
     url = base.replace("http", "ws", 1) + f"/r/{code}/ws"
     join = 2.0 + count * 0.01  # time for the class to arrive before the window opens
@@ -192,7 +187,10 @@ def stage(args, base: str, count: int) -> dict:
     ]
     for client in clients:
         client.start()
-    changes = asyncio.run(lecturer(url, key, window, args.change_every))
+    pids = [pid for root in servers for pid in process_tree(root)]
+    lecturer_frames, changes, cpu = asyncio.run(
+        lecturer(url, key, window, args.change_every, lambda: cpu_seconds(pids))
+    )
     results = [r for _ in clients for r in queue.get(timeout=args.seconds + 120)]
     for client in clients:
         client.join(timeout=30)
@@ -207,8 +205,13 @@ def stage(args, base: str, count: int) -> dict:
     return {
         "followers": count,
         "connected": len(ok),
+        "lecturer_fps": lecturer_frames / args.seconds,
         "fps_median": statistics.median(rates) if rates else float("nan"),
         "fps_p5": percentile(rates, 5),
+        "server_cores": cpu / args.seconds,
+        "server_ms_per_frame": 1000
+        * cpu
+        / max(1, sum(frames for frames, _ in ok) + lecturer_frames),
         "latency_p50_ms": 1000 * percentile(latencies, 50),
         "latency_p95_ms": 1000 * percentile(latencies, 95),
         "load_average": os.getloadavg()[0],
@@ -233,7 +236,8 @@ def main() -> None:
                 for count in map(int, args.followers.split(",")):
                     server, base = start_server(workers, redis[1] if redis else None, count)
                     try:
-                        result = stage(args, base, count)
+                        servers = [server.pid] + ([redis[0].pid] if redis else [])
+                        result = stage(args, base, count, servers)
                     finally:
                         server.terminate()
                         server.wait(timeout=30)

@@ -30,7 +30,8 @@ from pathlib import Path
 
 from websockets.asyncio.client import connect
 
-from bench.load import frame_header, percentile, process_tree, start_server
+from bench.load import percentile, process_tree, start_server
+from bench.tab_client import frame_header
 
 RATES = ("0.03", "0.01")
 

@@ -16,7 +16,7 @@ from app.rooms.keys import clean_nickname
 from app.rooms.messages import EXPLORING, FOLLOWING, LECTURER, Challenge, Nickname, Spotlight
 from app.rooms.room import Room, Student
 from app.rooms.ticker import tick
-from app.rooms.views import RoomViews
+from app.rooms.views import RoomViews, places
 from app.session import Session
 from engine.errors import InputError
 
@@ -142,7 +142,8 @@ class StudentLink:
         await self.student.send(self._fragments.banner(level, text))
 
     async def send_status(self) -> None:
-        self.student.shown_status = self._views.status(self.room, self.student)
+        place = places(self.room.board).get(self.student.id)
+        self.student.shown_status = self._views.status(self.room, self.student, place)
         await self.student.send(self.student.shown_status)
 
     async def _on_nickname(self, message: Nickname) -> None:

@@ -196,7 +196,7 @@ class RedisRoom(Room):
         if message.get("type") == "full":
             source = self.source
             if source is not None:
-                self._publisher.full_wanted = True
+                self._publisher.want_full()
                 source.pump.owe()
                 source.pump.wake()
             return

@@ -20,6 +20,10 @@ from app.rooms.follower import Follower
 # it (relays then wait for that one rather than ask for another).
 DELTA, FULL, DELTA_THEN_FULL = 0, 1, 2
 HEAD = struct.Struct(">Bqq")  # kind, frame number, the frame it follows (-1: none)
+# After a request, this many moments carry a full frame: in a large class some
+# follower is nearly always catching up, and a request per frame would cost each
+# of them a round trip through Redis before its frame.
+FULL_MOMENTS = 10
 
 
 class Publisher:
@@ -27,12 +31,17 @@ class Publisher:
         self._compress = compress
         self._page = PageState()  # what a relay that has every frame so far has
         self._last = -1  # a new publisher's first delta follows nothing: relays catch up
-        self.full_wanted = False
+        self._full_left = 0  # moments still to carry a full frame
+
+    def want_full(self) -> None:
+        """A relay asked for a full frame: the next ``FULL_MOMENTS`` moments carry one."""
+        self._full_left = FULL_MOMENTS
 
     def frames(self, moment: Moment) -> list[bytes]:
         """This moment's messages: a delta, then a full frame if one was asked for."""
         base, self._last = self._last, moment.number
-        full, self.full_wanted = self.full_wanted, False
+        full = self._full_left > 0
+        self._full_left = max(0, self._full_left - 1)
         kind = DELTA_THEN_FULL if full else DELTA
         out = [HEAD.pack(kind, moment.number, base) + self._build(moment, self._page)]
         if full:

@@ -13,7 +13,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.pump import Send
 from app.rooms.room import Room
-from app.rooms.views import RoomViews, ranked, rows, score
+from app.rooms.views import RoomViews, places, ranked, rows, score
 
 
 async def tick(room: Room, views: RoomViews) -> None:
@@ -21,8 +21,9 @@ async def tick(room: Room, views: RoomViews) -> None:
     room.board = ranked(await room.share(rows(room)))
     if room.lecturer_send is not None:
         await _quietly(room.lecturer_send, views.class_table(room))
+    board = places(room.board)
     for student in list(room.students.values()):
-        status = views.status(room, student)
+        status = views.status(room, student, board.get(student.id))
         if status != student.shown_status:  # only what changed: 300 students a second
             student.shown_status = status
             await _quietly(student.send, status)

@@ -82,6 +82,11 @@ def ranked(table: list[Row]) -> list[Row]:
     return sorted(placed, key=lambda row: (row.place or len(table) + 1, row.id))
 
 
+def places(board: list[Row]) -> dict[str, int | None]:
+    """Each student's place on the board, looked up once a tick rather than once a student."""
+    return {row.id: row.place for row in board}
+
+
 class RoomViews:
     def __init__(self, env: Environment) -> None:
         self._class = env.get_template("_room_class.html")
@@ -92,8 +97,8 @@ class RoomViews:
         spotlight = names.get(room.spotlight or "")
         return self._class.render(room=room, rows=room.board, spotlight=spotlight).strip()
 
-    def status(self, room: Room, student: Student) -> str:
-        place = next((row.place for row in room.board if row.id == student.id), None)
+    def status(self, room: Room, student: Student, place: int | None) -> str:
+        """The student's status bar; ``place`` on the leaderboard (see ``places``)."""
         return self._status.render(
             room=room, student=student, place=place, of=len(room.board)
         ).strip()

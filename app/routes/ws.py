@@ -16,6 +16,7 @@ from starlette.datastructures import State
 from starlette.websockets import WebSocketState
 
 from app.error_slots import GENERAL
+from app.idle import IdleTimer
 from app.lessons import Lesson
 from app.page_query import read_query
 from app.protocol import Message, parse_message
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 FULL_CLOSE = 1013  # "try again later"
 SERVER_FULL = "The server is full: every training slot is in use. Try again in a few minutes."
 MAX_ACK_CHARS = 64  # the page's acks, {"type":"ack","frame":N}, are about 30
+SOME_IGNORED = "too many messages; some were ignored"
 FLOOD_CLOSE = 1008  # "policy violation"
 FLOODED = (
     "This tab sent more messages than the server accepts ({rate:g} a second) for too long, "
@@ -152,40 +154,40 @@ async def receive(
     """Read control messages until the tab goes away, idles out or floods; ``parse``
     turns text into a message (a room's socket also knows the room's messages)."""
     budget = MessageBudget(settings.max_messages_per_second, 2 * settings.max_frames_per_second)
-    while True:
-        try:
-            async with asyncio.timeout(settings.idle_timeout):
-                event = await websocket.receive()
-        except TimeoutError:
-            text = IDLE.format(minutes=settings.idle_timeout / 60)
-            await session.send_banner("warning", text)
-            await websocket.close(code=1000, reason="idle")
-            return
-        if event["type"] == "websocket.disconnect":
-            return
-        # One message per pass of the event loop: queued messages are read without
-        # waiting, and a tab that floods must not keep the other tabs from running.
-        await asyncio.sleep(0)
-        message = _read(event, budget, settings.max_message_bytes, parse)
-        valid_ack = session.is_valid_ack(message)
-        if message is None or not budget.allow(valid_ack):
-            flood = budget.overflow()
-            if flood is Flood.SUSTAINED:
-                await session.send_banner(
-                    "error", FLOODED.format(rate=settings.max_messages_per_second)
-                )
-                await websocket.close(code=FLOOD_CLOSE, reason="too many messages")
+    with IdleTimer(settings.idle_timeout) as idle:
+        while True:
+            try:
+                event = await idle.wait(websocket.receive())
+            except TimeoutError:
+                text = IDLE.format(minutes=settings.idle_timeout / 60)
+                await session.send_banner("warning", text)
+                await websocket.close(code=1000, reason="idle")
                 return
-            if flood is Flood.STARTED:
-                await session.report(InputError(GENERAL, "too many messages; some were ignored"))
-            # A valid ack past its allowance is part of the flood, and still goes
-            # through: a lost one would stall the tab for good.
-            if not valid_ack:
-                continue
-        if isinstance(message, InputError):
-            await session.report(message)
-        else:
-            await session.handle(message)
+            if event["type"] == "websocket.disconnect":
+                return
+            # One message per pass of the event loop: queued messages are read without
+            # waiting, and a tab that floods must not keep the other tabs from running.
+            await asyncio.sleep(0)
+            message = _read(event, budget, settings.max_message_bytes, parse)
+            valid_ack = session.is_valid_ack(message)
+            if message is None or not budget.allow(valid_ack):
+                flood = budget.overflow()
+                if flood is Flood.SUSTAINED:
+                    await session.send_banner(
+                        "error", FLOODED.format(rate=settings.max_messages_per_second)
+                    )
+                    await websocket.close(code=FLOOD_CLOSE, reason="too many messages")
+                    return
+                if flood is Flood.STARTED:
+                    await session.report(InputError(GENERAL, SOME_IGNORED))
+                # A valid ack past its allowance is part of the flood, and still goes
+                # through: a lost one would stall the tab for good.
+                if not valid_ack:
+                    continue
+            if isinstance(message, InputError):
+                await session.report(message)
+            else:
+                await session.handle(message)
 
 
 def _read(

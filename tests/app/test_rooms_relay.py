@@ -9,7 +9,7 @@ from app.frame_content import default_pair
 from app.rooms.backends import MemoryRooms, make_backend
 from app.rooms.follower import Follower
 from app.rooms.redis_rooms import RedisRooms
-from app.rooms.relay import Publisher, Relay
+from app.rooms.relay import DELTA, DELTA_THEN_FULL, FULL, FULL_MOMENTS, HEAD, Publisher, Relay
 from app.settings import Settings
 from engine.trainer import Trainer
 from tests.app.conftest import FrameReader
@@ -44,7 +44,8 @@ async def _scenario() -> None:
 
     async def moment(number: int, full: bool = False) -> None:
         trainer.epoch()
-        publisher.full_wanted = full
+        if full:
+            publisher.want_full()
         for message in publisher.frames(Moment(trainer, number, True, 1, pair, True)):
             relay.receive(message)
         await asyncio.sleep(0)
@@ -79,3 +80,15 @@ def test_a_redis_url_chooses_the_redis_backend(app):
     shared = make_backend(Settings(redis_url="redis://127.0.0.1:1/0"), views)
     assert isinstance(shared, RedisRooms)
     asyncio.run(shared.close())
+
+
+def test_a_request_for_a_full_frame_holds_for_some_moments():
+    trainer = Trainer.from_config({"dataset": "xor"}, kernels=False)
+    pair = default_pair(trainer.config.features)
+    publisher = Publisher(compress=False)
+    publisher.want_full()
+    kinds = [
+        [HEAD.unpack_from(m)[0] for m in publisher.frames(Moment(trainer, n, True, 1, pair, True))]
+        for n in range(1, FULL_MOMENTS + 2)
+    ]
+    assert kinds == [[DELTA_THEN_FULL, FULL]] * FULL_MOMENTS + [[DELTA]]

@@ -1,0 +1,109 @@
+"""A light websocket client for the benches: hundreds of tabs in one process.
+
+It drives websockets' sans-I/O ``ClientProtocol`` from a plain ``asyncio.Protocol``:
+a frame is handled in the callback that reads its bytes, with no task, queue or
+timer per message. The library's asyncio client (a ``recv`` under ``wait_for``
+per message) cost ~0.5 ms of client CPU per frame, so on a 2-core box the
+clients, not the server, set the frame rate; a real class's browsers are on
+other machines.
+"""
+
+import asyncio
+import json
+import time
+import zlib
+from collections.abc import Callable, Iterable
+
+from websockets.client import ClientProtocol
+from websockets.frames import Opcode
+from websockets.http11 import Response
+from websockets.uri import parse_uri
+
+MAX_FRAME = 2**22
+
+
+def frame_header(message: bytes) -> dict:
+    """A frame's JSON header (docs/protocol.md: magic, version, flags, header length,
+    then the body, zlib-compressed when flag 1 is set; only the header is inflated)."""
+    flags, length = message[5], int.from_bytes(message[6:10], "little")
+    body = zlib.decompressobj().decompress(message[10:], length) if flags & 1 else message[10:]
+    return json.loads(body[:length])
+
+
+OnFrame = Callable[["Tab", bytes, float], None]
+OnText = Callable[["Tab", str], None]
+
+
+class Tab(asyncio.Protocol):
+    """One tab's socket: ``on_frame(tab, frame, arrived)`` for each binary frame
+    (``arrived``: ``time.monotonic()`` when its bytes came), ``on_text(tab, text)``
+    for each HTML fragment; ``send`` writes a control message."""
+
+    def __init__(self, url: str, on_frame: OnFrame, on_text: OnText | None = None) -> None:
+        self._ws = ClientProtocol(parse_uri(url), max_size=MAX_FRAME)
+        self._on_frame, self._on_text = on_frame, on_text
+        self._transport: asyncio.Transport | None = None
+        loop = asyncio.get_running_loop()
+        self.opened: asyncio.Future[None] = loop.create_future()
+        self.closed: asyncio.Future[None] = loop.create_future()
+        self.request = self._ws.connect()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        self._ws.send_request(self.request)
+        self._flush()
+
+    def data_received(self, data: bytes) -> None:
+        arrived = time.monotonic()
+        self._ws.receive_data(data)
+        for event in self._ws.events_received():
+            if isinstance(event, Response):
+                if event.status_code == 101:
+                    self.opened.set_result(None)
+                else:
+                    self.opened.set_exception(ConnectionError(f"HTTP {event.status_code}"))
+            elif event.opcode is Opcode.BINARY:
+                self._on_frame(self, event.data, arrived)
+            elif event.opcode is Opcode.TEXT and self._on_text:
+                self._on_text(self, event.data.decode())
+        self._flush()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.opened.done():
+            self.opened.set_exception(exc or ConnectionError("closed before the handshake"))
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def send(self, text: str) -> None:
+        self._ws.send_text(text.encode())
+        self._flush()
+
+    def close(self) -> None:
+        if self._transport:
+            self._transport.close()
+
+    def _flush(self) -> None:
+        for data in self._ws.data_to_send():
+            if data and self._transport and not self._transport.is_closing():
+                self._transport.write(data)
+
+
+async def open_tab(
+    url: str,
+    on_frame: OnFrame,
+    on_text: OnText | None = None,
+    headers: Iterable[tuple[str, str]] = (),
+) -> Tab:
+    """A connected tab (the handshake done), with extra request ``headers`` (cookies)."""
+    uri = parse_uri(url)
+
+    def make() -> Tab:
+        tab = Tab(url, on_frame, on_text)
+        for name, value in headers:
+            tab.request.headers[name] = value
+        return tab
+
+    _, tab = await asyncio.get_running_loop().create_connection(make, uri.host, uri.port)
+    await asyncio.wait_for(tab.opened, 30)
+    return tab
