@@ -118,3 +118,10 @@ def test_a_cleared_three_class_set_is_drawn_again_class_by_class(connect):
     assert frame.header["state"] == "ready" and frame.header["config"]["classes"] == 3
     frame = tab.roundtrip("step", unit="epoch")
     assert frame.header["epoch"] == 1 and np.array(frame.header["confusion"]).shape == (3, 3)
+
+
+def test_the_step_through_and_hidden_space_say_in_plain_words_why_not_while_empty(cleared):
+    cleared.send("stepper")
+    assert "too few points to train on; draw some first" in cleared.text()
+    cleared.send("hidden_view", layer=0)
+    assert "the hidden space needs at least 2 points" in cleared.text()
