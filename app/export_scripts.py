@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from app.model_file import ModelFile
 from app.numpy_script import render_numpy
 from app.torch_script import render_torch
-from engine.errors import InputError
 from engine.registry import lookup
 
 
@@ -42,8 +41,5 @@ def get_script(name: str) -> ScriptFormat:
 
 
 def render_script(name: str, model: ModelFile) -> str:
-    """The text of the named script for a model; a multi-class model is refused
-    (the scripts compute one output neuron and classify at its threshold)."""
-    if model.config.classes > 2:
-        raise InputError("classes", "the scripts export two-class networks; set classes to 2")
+    """The text of the named script for a model."""
     return get_script(name).render(model)

@@ -1,5 +1,5 @@
 """The HTML fragments sent over the websocket for htmx to swap in out of band,
-and the words of the banner when training stops by itself.
+and the words of the banner when training stops by itself (or waits for points).
 
 Each fragment renders one partial that the page also includes (empty), so the
 markup has one source: ``_error.html`` beside a control, ``_banner.html`` above
@@ -9,9 +9,10 @@ the plot.
 import math
 from collections.abc import Callable
 
+import numpy as np
 from jinja2 import Environment
 
-from engine.trainer import DIVERGED, STOPPED, Trainer
+from engine.trainer import DIVERGED, STOPPED, WAITING, Trainer
 
 BANNER_LEVELS = ("info", "warning", "error")
 
@@ -54,10 +55,27 @@ def _early_stop(trainer: Trainer) -> str:
     )
 
 
+def _waiting(trainer: Trainer) -> str:
+    labels = np.concatenate([trainer.y_train, trainer.y_test])
+    classification = trainer.config.problem == "classification"
+    enough = "at least 2, of 2 classes" if classification else "at least 2"
+    if len(labels) == 0:
+        return f"No points yet — click on the plot to add some ({enough}). Training starts then."
+    points = f"{len(labels)} point{'s' if len(labels) > 1 else ''} so far"
+    if len(labels) >= 2 and (not classification or len(np.unique(labels)) >= 2):
+        return (
+            f"{points}, none of them for training at this train/test ratio — "
+            "add more points, or raise the ratio."
+        )
+    other = " of another class" if classification and len(labels) >= 2 else ""
+    return f"{points} — add more{other} ({enough}) and training starts."
+
+
 # The banner for each state a trainer stops in by itself: (level, text).
 NOTICES: dict[str, tuple[str, Callable[[Trainer], str]]] = {
     DIVERGED: ("error", _divergence),
     STOPPED: ("info", _early_stop),
+    WAITING: ("info", _waiting),
 }
 
 

@@ -26,6 +26,8 @@ def hidden_space_of(
 ) -> HiddenSpace:
     """Training and test points (train first) through the chosen layer."""
     inputs = np.concatenate([trainer.inputs_train, trainer.inputs_test])
+    if len(inputs) < 2:  # cleared points (draw mode): nothing to spread over a plane
+        raise ValueError("the hidden space needs at least 2 points; draw some first")
     with np.errstate(all="ignore"):
         return hidden_space(
             trainer.network,

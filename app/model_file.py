@@ -74,7 +74,7 @@ def _custom_data(trainer: Trainer) -> tuple[Array, Array] | None:
     the file splits them into the same training and test sets."""
     if trainer.config.dataset != CUSTOM:
         return None
-    return validate_custom(*trainer.custom_data, problem=trainer.config.problem)
+    return validate_custom(*trainer.custom_data, trainer.config.problem, trainer.config.classes)
 
 
 def to_json_dict(model: ModelFile) -> dict[str, Any]:
@@ -283,7 +283,7 @@ def _data(value: object, config: ExperimentConfig) -> tuple[Array, Array] | None
     points = _numbers(value["points"], (count, 2), "the data's points", f"{count} points (x1, x2)")
     labels = _numbers(value["labels"], (count,), "the data's labels", f"{count} points")
     try:
-        return validate_custom(points, labels, config.problem)
+        return validate_custom(points, labels, config.problem, config.classes)
     except ValueError as error:
         raise InputError(KEY, f"the file's data: {error}") from None
 

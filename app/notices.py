@@ -21,6 +21,7 @@ class Notices:
         self._send = send
         self._errors: set[str] = set()  # slots showing an error
         self.banner_shown = False
+        self.banner_text = ""  # what the banner says while shown
 
     async def report(self, error: InputError) -> None:
         """Show an error beside the control it concerns, or in the general slot."""
@@ -36,5 +37,5 @@ class Notices:
 
     async def banner(self, level: str = "info", text: str = "") -> None:
         """Show the page-wide banner; no text hides it."""
-        self.banner_shown = bool(text)
+        self.banner_shown, self.banner_text = bool(text), text
         await self._send(self._fragments.banner(level, text))

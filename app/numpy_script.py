@@ -9,25 +9,15 @@ operation so the script's outputs match the engine's.
 import numpy as np
 
 from app.model_file import ModelFile
-from app.script_code import layer_activations, literal, render, threshold
+from app.script_code import feature_code, layer_activations, literal, render, threshold
 from engine.activations import LEAKY_SLOPE
 from engine.network import BN_EPS
 
 GELU_C = repr(float(np.sqrt(2.0 / np.pi)))  # as engine/activations.py computes it
 
-FEATURE_CODE = {
-    "x1": "x1",
-    "x2": "x2",
-    "x1^2": "x1 * x1",
-    "x2^2": "x2 * x2",
-    "x1x2": "x1 * x2",
-    "sin_x1": "np.sin(x1)",
-    "sin_x2": "np.sin(x2)",
-    "r": "np.hypot(x1, x2)",
-    "theta": "np.arctan2(x2, x1)",
-    "sin_theta": "np.sin(np.arctan2(x2, x1))",
-    "cos_theta": "np.cos(np.arctan2(x2, x1))",
-}
+FEATURE_CODE = feature_code(
+    {"sin": "np.sin", "cos": "np.cos", "hypot": "np.hypot", "atan2": "np.arctan2"}
+)
 
 ACTIVATION_CODE = {
     "relu": "np.maximum(z, 0.0)",
@@ -38,6 +28,7 @@ ACTIVATION_CODE = {
     "sigmoid": "0.5 * (1.0 + np.tanh(0.5 * z))",
     "linear": "z",
     "sine": "np.sin(z)",
+    "softmax": "softmax(z)",  # K classes' output; the function is written out in the script
 }
 
 TEMPLATE = '''\
@@ -47,9 +38,17 @@ Problem: {{ config.problem }}; inputs: {{ config.features | join(", ") }};
 hidden layers: {{ config.hidden }}; activations by layer: {{ activations | join(", ") }};
 batch norm: {{ "yes" if config.batch_norm else "no" }}; epochs trained: {{ epoch }}.
 
+{% if classes > 2 %}
 predict(points) gives the network's output for points of shape (n, 2), in the
-playground's coordinates (it draws the square [-6, 6]²).
-{% if classification %}
+playground's coordinates (it draws the square [-6, 6]²): the probabilities of
+the {{ classes }} classes, shape (n, {{ classes }}), each row summing to 1 (a softmax).
+classify(points) gives each point's class, its index 0 … {{ classes - 1 }}: the most
+probable one.
+{% else %}
+predict(points) gives the network's output for points of shape (n, 2), in the
+playground's coordinates (it draws the square [-6, 6]²), shape (n,).
+{% endif %}
+{% if classification and classes == 2 %}
 classify(points) gives each point's class, +1 or -1 (+1 where the output is
 at least {{ threshold }}).
 {% endif %}
@@ -81,6 +80,15 @@ LAYERS = [
 {% endfor %}
 ]
 
+{% if classes > 2 %}
+
+
+def softmax(z):
+    """Each row's class probabilities; less its maximum first, so exp stays finite."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+{% endif %}
 ACTIVATIONS = {
 {% for name in activation_code %}
     {{ name | py }}: lambda z: {{ activation_code[name] }},
@@ -101,7 +109,11 @@ def features(points):
 
 
 def predict(points):
+{% if classes > 2 %}
+    """The class probabilities at each point of points (n, 2), shape (n, {{ classes }})."""
+{% else %}
     """The network's output at each point of points (n, 2), shape (n,)."""
+{% endif %}
     a = features(np.asarray(points, dtype=float).reshape(-1, 2))
     for layer in LAYERS:
         z = a @ layer["W"]
@@ -109,8 +121,14 @@ def predict(points):
             inv_std = 1.0 / np.sqrt(layer["running_var"] + BN_EPS)
             z = layer["gamma"] * ((z - layer["running_mean"]) * inv_std)
         a = ACTIVATIONS[layer["activation"]](z + layer["b"])
-    return a[:, 0]
-{% if classification %}
+    return {{ "a" if classes > 2 else "a[:, 0]" }}
+{% if classes > 2 %}
+
+
+def classify(points):
+    """Each point's class, 0 … {{ classes - 1 }}: the most probable one."""
+    return predict(points).argmax(axis=1)
+{% elif classification %}
 
 
 def classify(points):
@@ -122,7 +140,9 @@ def classify(points):
 if __name__ == "__main__":
     demo = np.array([[0.0, 0.0], [2.0, -1.0], [-3.0, 4.0], [5.0, 5.0]])
     for (x1, x2), output in zip(demo, predict(demo)):
-{% if classification %}
+{% if classes > 2 %}
+        print(f"({x1:5.1f}, {x2:5.1f}) -> class {output.argmax()} ({output.max():.1%} sure)")
+{% elif classification %}
         label = "+1" if output >= {{ threshold }} else "-1"
         print(f"({x1:5.1f}, {x2:5.1f}) -> {output:+.4f}  class {label}")
 {% else %}
@@ -152,6 +172,7 @@ def render_numpy(model: ModelFile) -> str:
         layers=layers,
         bn_eps=repr(BN_EPS),
         classification=model.config.problem == "classification",
+        classes=model.config.classes,
         threshold=repr(threshold(model.config)),
         feature_code=FEATURE_CODE,
         activation_code={name: ACTIVATION_CODE[name] for name in dict.fromkeys(activations)},

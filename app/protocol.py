@@ -168,7 +168,8 @@ Coordinate = Annotated[float, Field(ge=-EXTENT, le=EXTENT, allow_inf_nan=False)]
 
 
 class AddPoint(Control):
-    """Drawing: one point of a class (1 or -1) or, for regression, with a value."""
+    """Drawing: one point of a class (1 or -1 for two classes, 0 … K−1 for K) or, for
+    regression, with a value."""
 
     slot: ClassVar[str] = CUSTOM_DATA
     type: Literal["add_point"]
@@ -184,6 +185,13 @@ class RemovePoint(Control):
     type: Literal["remove_point"]
     x1: Coordinate
     x2: Coordinate
+
+
+class ClearPoints(Control):
+    """Drawing: remove every point; training waits until enough are drawn again."""
+
+    slot: ClassVar[str] = CUSTOM_DATA
+    type: Literal["clear_points"]
 
 
 class Config(Control):
@@ -215,7 +223,8 @@ Message = Annotated[
     | HiddenView
     | ShowBatch
     | AddPoint
-    | RemovePoint,
+    | RemovePoint
+    | ClearPoints,
     Field(discriminator="type"),
 ]
 _MESSAGE = TypeAdapter(Message)

@@ -56,6 +56,28 @@ def layer_activations(config: ExperimentConfig) -> list[str]:
     return [layer.activation.name for layer in network.layers]
 
 
+# Each input feature as a formula of x1 and x2; a script fills in its library's
+# functions (``feature_code``), so NumPy and PyTorch write the same formulas.
+FEATURE_FORMULAS = {
+    "x1": "x1",
+    "x2": "x2",
+    "x1^2": "x1 * x1",
+    "x2^2": "x2 * x2",
+    "x1x2": "x1 * x2",
+    "sin_x1": "{sin}(x1)",
+    "sin_x2": "{sin}(x2)",
+    "r": "{hypot}(x1, x2)",
+    "theta": "{atan2}(x2, x1)",
+    "sin_theta": "{sin}({atan2}(x2, x1))",
+    "cos_theta": "{cos}({atan2}(x2, x1))",
+}
+
+
+def feature_code(functions: dict[str, str]) -> dict[str, str]:
+    """Every feature's code, with ``functions`` naming a library's sin, cos, hypot, atan2."""
+    return {name: formula.format(**functions) for name, formula in FEATURE_FORMULAS.items()}
+
+
 def threshold(config: ExperimentConfig) -> float:
-    """The output at or above which a point is class +1."""
+    """The output at or above which a point is class +1 (None for K classes: the argmax)."""
     return get_activation(config.output_activation).threshold

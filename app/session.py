@@ -180,7 +180,7 @@ class Session:
             pump.run_number,
             self.views.pair(self.trainer),
             pump.at_record,
-            self.views.extras(self.trainer),
+            (*self.views.extras(self.trainer), *self.data.extras()),
         )
         frame = build_frame(self.data.with_token(moment, self.page), self.page, self._compress)
         for watch in self.watchers:
@@ -196,5 +196,7 @@ class Session:
             await self.send_banner()
 
     async def _stopped(self) -> None:
-        if not self.notices.banner_shown:
-            await self.send_banner(*notice(self.trainer))
+        level, text = notice(self.trainer)
+        # Sent once, or again when its words change (a waiting trainer counts the points).
+        if not self.notices.banner_shown or text != self.notices.banner_text:
+            await self.send_banner(level, text)

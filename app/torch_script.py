@@ -8,23 +8,13 @@ The script computes in float64, as the engine's NumPy code does.
 """
 
 from app.model_file import ModelFile
-from app.script_code import layer_activations, literal, render, threshold
+from app.script_code import feature_code, layer_activations, literal, render, threshold
 from engine.activations import LEAKY_SLOPE
 from engine.network import BN_EPS
 
-FEATURE_CODE = {
-    "x1": "x1",
-    "x2": "x2",
-    "x1^2": "x1 * x1",
-    "x2^2": "x2 * x2",
-    "x1x2": "x1 * x2",
-    "sin_x1": "torch.sin(x1)",
-    "sin_x2": "torch.sin(x2)",
-    "r": "torch.hypot(x1, x2)",
-    "theta": "torch.atan2(x2, x1)",
-    "sin_theta": "torch.sin(torch.atan2(x2, x1))",
-    "cos_theta": "torch.cos(torch.atan2(x2, x1))",
-}
+FEATURE_CODE = feature_code(
+    {"sin": "torch.sin", "cos": "torch.cos", "hypot": "torch.hypot", "atan2": "torch.atan2"}
+)
 
 ACTIVATION_MODULES = {
     "relu": "nn.ReLU()",
@@ -35,6 +25,7 @@ ACTIVATION_MODULES = {
     "sigmoid": "nn.Sigmoid()",
     "linear": "nn.Identity()",
     "sine": "Sine()",
+    "softmax": "nn.Softmax(dim=1)",  # K classes' output layer
 }
 
 TEMPLATE = '''\
@@ -48,7 +39,11 @@ MODEL is an nn.Sequential in eval mode, in float64; it takes the features of
 FEATURES (computed by features()), not the points themselves. predict(points)
 does both steps for points of shape (n, 2), in the playground's coordinates
 (it draws the square [-6, 6]²).
-{% if classification %}
+{% if classes > 2 %}
+The output is the probabilities of the {{ classes }} classes, shape (n, {{ classes }}) (a
+softmax); a point's class is the index 0 … {{ classes - 1 }} of the largest:
+predict(points).argmax(dim=1).
+{% elif classification %}
 A point is class +1 where the output is at least {{ threshold }}, else -1.
 {% endif %}
 Dropout acts only while training, so it has no part here. Run the file to
@@ -120,16 +115,23 @@ MODEL = build_model()
 
 
 def predict(points):
+{% if classes > 2 %}
+    """The class probabilities at each point of points (n, 2), shape (n, {{ classes }})."""
+{% else %}
     """The network's output at each point of points (n, 2), shape (n,)."""
+{% endif %}
     x = torch.as_tensor(points, dtype=torch.float64).reshape(-1, 2)
     with torch.no_grad():
-        return MODEL(features(x))[:, 0]
+        return MODEL(features(x)){{ "" if classes > 2 else "[:, 0]" }}
 
 
 if __name__ == "__main__":
     demo = f64([[0.0, 0.0], [2.0, -1.0], [-3.0, 4.0], [5.0, 5.0]])
     for (x1, x2), output in zip(demo.tolist(), predict(demo).tolist()):
-{% if classification %}
+{% if classes > 2 %}
+        k = max(range({{ classes }}), key=output.__getitem__)
+        print(f"({x1:5.1f}, {x2:5.1f}) -> class {k} ({output[k]:.1%} sure)")
+{% elif classification %}
         label = "+1" if output >= {{ threshold }} else "-1"
         print(f"({x1:5.1f}, {x2:5.1f}) -> {output:+.4f}  class {label}")
 {% else %}
@@ -167,6 +169,7 @@ def render_torch(model: ModelFile) -> str:
         layers=layers,
         bn_eps=repr(BN_EPS),
         classification=model.config.problem == "classification",
+        classes=model.config.classes,
         threshold=repr(threshold(model.config)),
         feature_code=FEATURE_CODE,
         activation_modules=ACTIVATION_MODULES,

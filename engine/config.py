@@ -128,7 +128,8 @@ class ExperimentConfig(BaseModel):
         multiclass = [d.name for d in DATASETS.values() if d.multiclass]
         if self.problem != "classification":
             raise InputError("classes", "more than 2 classes needs problem=classification")
-        if dataset is None or not dataset.multiclass:
+        # Custom points carry their own classes (drawn or uploaded): any number.
+        if self.dataset != CUSTOM and (dataset is None or not dataset.multiclass):
             raise InputError(
                 "classes",
                 f"{self.dataset} has 2 classes; {' and '.join(multiclass)} take 3 … {MAX_CLASSES}",

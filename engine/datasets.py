@@ -226,22 +226,43 @@ def generate(
 
 
 def validate_custom(
-    points: object, labels: object, problem: str = "classification"
+    points: object, labels: object, problem: str = "classification", classes: int = 2
 ) -> tuple[Array, Array]:
-    """Check caller-supplied points and labels; raise ValueError saying what is wrong."""
+    """Check caller-supplied points and labels; raise ValueError saying what is wrong.
+
+    Classification labels are ±1 for two classes and the class indices 0 … K−1 for
+    ``classes`` = K ≥ 3, as the generators give them. Too few points to train on is
+    not an error here (a drawing starts from none): ``trainable`` says when there
+    are enough.
+    """
     X = np.asarray(points, dtype=float)
     y = np.asarray(labels, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"custom points must have shape (n, 2), got {X.shape}")
     if y.shape != (X.shape[0],):
         raise ValueError(f"custom labels must have shape ({X.shape[0]},), got {y.shape}")
-    if not 2 <= X.shape[0] <= MAX_CUSTOM_POINTS:
-        raise ValueError(f"custom data needs 2 … {MAX_CUSTOM_POINTS} points, got {X.shape[0]}")
+    if X.shape[0] > MAX_CUSTOM_POINTS:
+        raise ValueError(f"custom data has at most {MAX_CUSTOM_POINTS} points, got {X.shape[0]}")
     if not (np.isfinite(X).all() and np.isfinite(y).all()):
         raise ValueError("custom points and labels must be finite numbers")
-    if problem == "classification" and not np.isin(y, (-1.0, 1.0)).all():
-        raise ValueError("custom classification labels must be +1 or -1")
+    if problem == "classification" and not np.isin(y, class_labels(classes)).all():
+        if classes == 2:
+            raise ValueError("custom classification labels must be +1 or -1")
+        raise ValueError(f"custom labels of {classes} classes must be 0 … {classes - 1}")
     return X, y
+
+
+def class_labels(classes: int) -> Array:
+    """The labels of a K-class problem: ±1 for two classes, else 0 … K−1."""
+    return _class_labels(np.arange(classes), classes)
+
+
+def trainable(labels: Array, n_train: int, problem: str) -> bool:
+    """Whether custom data can be trained on: at least 2 points, one of them for
+    training, and for classification, points of at least 2 classes."""
+    if len(labels) < 2 or n_train < 1:
+        return False
+    return problem != "classification" or len(np.unique(labels)) >= 2
 
 
 def split(

@@ -168,6 +168,8 @@ class StepThrough:
         """Show the next stage (the last one applies the update); returns its name."""
         if self.done:
             raise ValueError("this mini-batch is already trained; start the next one")
+        if self.trainer.waiting:
+            raise ValueError("there are too few points to train on; draw some first")
         if self.trainer.state != READY:
             raise ValueError(f"the network cannot train ({self.trainer.state}); press reset")
         self.reached += 1

@@ -45,6 +45,9 @@ LIVE_KEYS = frozenset(
 )
 
 READY, DIVERGED, STOPPED = "ready", "diverged", "stopped"
+# Custom data too small to train on (none, one point, one class, or no training
+# point at the ratio): the trainer holds it, keeps its network and waits for more.
+WAITING = "waiting"
 # A loss past float32's range is divergence on both paths, so the compiled
 # float32 kernels and the float64 NumPy specification agree on when it happened.
 DIVERGENCE_LOSS = float(np.finfo(np.float32).max)
@@ -108,7 +111,7 @@ class Trainer:
             if self.custom_data is None:
                 raise InputError("dataset", "custom needs points and labels")
             try:
-                X, y = datasets.validate_custom(*self.custom_data, problem=cfg.problem)
+                X, y = datasets.validate_custom(*self.custom_data, cfg.problem, cfg.classes)
             except ValueError as exc:  # say, regression values under a classification
                 raise InputError("custom_data", str(exc)) from None
         else:
@@ -116,7 +119,9 @@ class Trainer:
         self.X_train, self.y_train, self.X_test, self.y_test = datasets.split(
             X, y, cfg.train_fraction, split_rng
         )
-        if not 1 <= cfg.batch_size <= len(self.X_train):
+        self.waiting = not datasets.trainable(y, len(self.X_train), cfg.problem)
+        # A waiting trainer keeps the batch size it was given, for when points come.
+        if not self.waiting and not 1 <= cfg.batch_size <= len(self.X_train):
             raise InputError("batch_size", f"must be 1 … {len(self.X_train)}")
         self.inputs_train = transform(self.X_train, cfg.features)
         self.inputs_test = transform(self.X_test, cfg.features)
@@ -148,7 +153,7 @@ class Trainer:
         self._bind_kernels()
         self.step_count = 0
         self.epoch_count = 0
-        self.state = READY
+        self.state = WAITING if self.waiting else READY
         self.diverged_epoch: int | None = None
         self.history: History[EpochRecord] = History()
         # Per hidden layer, which units the last mini-batch kept ((n, width) bool),
@@ -160,29 +165,41 @@ class Trainer:
         self._best: tuple[float, Array] | None = None
         self._patience_used = 0
 
-    def use_points(self, points: Array, labels: Array) -> None:
+    def use_points(self, points: Array, labels: Array, classes: int | None = None) -> None:
         """Train on these points from now on (the dataset becomes ``custom``), keeping
         the weights: drawing edits the data under a network that goes on learning.
 
-        The batch size shrinks to the training set when it would not fit. Points the
-        engine refuses raise InputError and leave the trainer as it was.
+        The batch size shrinks to the training set when it would not fit. Too few
+        points to train on (``datasets.trainable``) leave the trainer ``WAITING``
+        with its network, until points that can be trained on come. ``classes``
+        (K) changes the number of classes, the labels then being 0 … K−1 (±1 for
+        two): the network needs K outputs, so it starts afresh from the seed.
+        Points the engine refuses raise InputError and leave the trainer as it was.
         """
         n_train = round(len(points) * self.config.train_fraction)
-        if n_train < 1:
-            raise InputError(
-                "custom_data",
-                f"{len(points)} points leave none for training at this train/test ratio; add more",
-            )
-        changes = {"dataset": CUSTOM, "batch_size": min(self.config.batch_size, n_train)}
+        changes: dict[str, Any] = {"dataset": CUSTOM}
+        # Shrunk only for points it trains on: a waiting trainer keeps the asked-for size.
+        if datasets.trainable(np.asarray(labels), n_train, self.config.problem):
+            changes["batch_size"] = min(self.config.batch_size, n_train)
+        reshaped = classes is not None and classes != self.config.classes
+        if reshaped:
+            changes |= class_changes(classes)
         old = self.config, self.custom_data
-        self.config, self.custom_data = self.config.updated(changes), (points, labels)
         try:
+            self.config, self.custom_data = self.config.updated(changes), (points, labels)
             self._load_data()
         except InputError as exc:
             self.config, self.custom_data = old
             self._load_data()
             raise InputError("custom_data", exc.message) from None
         self.data_version += 1  # other points under the same config: the page must redraw
+        if reshaped:
+            self.reset()
+            return
+        if self.waiting:
+            self.state = WAITING
+        elif self.state == WAITING:
+            self.state = READY
         self._order = self._rng.permutation(len(self.X_train))
         self._position = 0
         self._best = None  # early stopping's best weights were best on the old points
@@ -210,7 +227,7 @@ class Trainer:
                 raise
             self.reset()
             return True
-        if new.batch_size > len(self.X_train):
+        if not self.waiting and new.batch_size > len(self.X_train):
             self.config = old
             raise InputError("batch_size", f"must be 1 … {len(self.X_train)}")
         if "regularization" in changed:
@@ -395,7 +412,7 @@ class Trainer:
 
     def _scores(self) -> Scores:
         train, test = (self.inputs_train, self.y_train), (self.inputs_test, self.y_test)
-        if self.kernels is not None:  # both sets in one compiled call
+        if self.kernels is not None and not self.waiting:  # both sets in one compiled call
             return self.kernels.measure(train, test)
         with np.errstate(all="ignore"):
             return (*self._measure(*train), *self._measure(*test))
@@ -447,6 +464,14 @@ class Trainer:
         fine = self.snapshot(output_resolution)
         coarse = self.snapshot(neuron_resolution)
         return Snapshot(fine.output, coarse.neurons, coarse.features)
+
+
+def class_changes(classes: int) -> dict[str, Any]:
+    """The config changes for K classes: three or more train a softmax output (the
+    output left unset) with cross-entropy; two keep the loss and output they have."""
+    if classes == 2:
+        return {"classes": 2}
+    return {"classes": classes, "loss": "cross_entropy", "output": None}
 
 
 def loss_input(loss: Loss, output: Array, caches: list[LayerCache]) -> Array:

@@ -21,7 +21,6 @@ router = APIRouter()
 
 TOO_LARGE = 413
 UNKNOWN = "this page's session has ended; reload the page"
-MAX_CLASSES_NOW = 2  # until the multi-class mode: more classes are refused
 OUTSIDE = (
     "Some points lie outside the plot's square (-6 … 6). Rescale them to fit "
     "(one factor for both axes, so the shape is kept)?"
@@ -59,8 +58,9 @@ async def _upload(
 
 @router.post("/upload/{token}")
 async def upload_points(request: Request, token: str, rescale: bool = False) -> Response:
-    """A CSV of points for the session to train a fresh network on. Points outside
-    the plot are refused with 409 unless ``rescale=true`` (the page asks first)."""
+    """A CSV of points for the session to train a fresh network on, with one output per
+    class for 3 … 6 classes. Points outside the plot are refused with 409 unless
+    ``rescale=true`` (the page asks first)."""
     received = await _upload(request, token, custom_data.MAX_BYTES, custom_data.KEY)
     if isinstance(received, Response):
         return received
@@ -68,19 +68,13 @@ async def upload_points(request: Request, token: str, rescale: bool = False) -> 
     try:
         problem = session.trainer.config.problem
         parsed = custom_data.parse_points_csv(custom_data.decode(body), problem)
-        if parsed.n_classes > MAX_CLASSES_NOW:
-            raise InputError(
-                custom_data.KEY,
-                f"the file has {parsed.n_classes} classes ({', '.join(parsed.classes)}); "
-                "the playground trains two classes for now",
-            )
         if parsed.outside_plot and not rescale:
             return JSONResponse(
                 {"rescale": True, "points": len(parsed.X), "message": OUTSIDE},
                 status_code=409,
             )
         X = custom_data.rescale_to_plot(parsed.X) if parsed.outside_plot else parsed.X
-        session.data.load_points(X, parsed.y)
+        session.data.load_points(X, parsed.y, parsed.classes)
     except InputError as exc:
         await session.report(exc)
         return _error(400, exc.key, exc.message)

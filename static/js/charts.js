@@ -34,9 +34,9 @@ function pointTrace(name, outline) {
   };
 }
 
-/** A point's hover label: its label's value, or for classes, the colour says the class. */
+/** A point's hover label: its label's value, or for K classes, the class (customdata). */
 function pointHover(name, classes) {
-  const label = classes > 2 ? "" : "<br>label %{marker.color:.2f}";
+  const label = classes > 2 ? "<br>class %{customdata}" : "<br>label %{marker.color:.2f}";
   return `${name} point<br>(%{x:.2f}, %{y:.2f})${label}<extra></extra>`;
 }
 
@@ -67,6 +67,10 @@ function legendTrace(colorbar) {
     hoverinfo: "skip",
     colorbar: { thickness: 10, outlinewidth: 0, x: 1.02, xpad: 0, len: 1, tickfont: { size: 11 } },
   };
+}
+
+function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 function squareAxis(title, range) {
@@ -163,9 +167,13 @@ class MapWithPoints {
     return Plotly.restyle(this.el, update, [0]);
   }
 
-  /** How many classes the labels and the output maps stand for (2: the ±1 problems). */
-  setClasses(classes) {
+  /**
+   * How many classes the labels and the output maps stand for (2: the ±1 problems),
+   * and their names (an upload's label texts) or null.
+   */
+  setClasses(classes, names = null) {
     this.classes = classes;
+    this.names = names;
   }
 
   /**
@@ -176,12 +184,16 @@ class MapWithPoints {
     const [lo, hi] = range;
     const colours = (labels) =>
       this.classes > 2 ? Array.from(labels, (k) => CLASS_COLOURS[k]) : Array.from(labels);
+    // Plotly writes hover text as HTML: a file's names go in with <, >, & escaped.
+    const classNames = (labels) =>
+      Array.from(labels, (k) => escapeHtml(this.names?.[k] ?? String(k)));
     return Plotly.restyle(
       this.el,
       {
         x: [train[0], test[0]],
         y: [train[1], test[1]],
         "marker.color": [colours(trainLabels), colours(testLabels)],
+        customdata: [classNames(trainLabels), classNames(testLabels)],
         "marker.cmin": [lo, lo],
         "marker.cmax": [hi, hi],
         hovertemplate: [0, 1].map((k) => pointHover(["training", "test"][k], this.classes)),

@@ -1,7 +1,7 @@
 // The confusion matrix of a multi-class problem, as a small table under the
 // output's accuracy: rows are the true classes, columns the predicted ones,
-// each class's header in its colour. Two-class frames carry no matrix, and
-// the table is hidden.
+// each class's header in its colour (and, for an upload, its label's text).
+// Two-class frames carry no matrix, and the table is hidden.
 
 import { CLASS_COLOURS } from "./palette.js";
 
@@ -17,21 +17,22 @@ export class ConfusionTable {
     this.key = "";
   }
 
-  /** Show header.confusion (K × K counts of the test set), or hide the table. */
-  draw(header) {
+  /** Show header.confusion (K × K counts of the test set), or hide the table;
+   * names: the classes' label texts (else their numbers). */
+  draw(header, names = null) {
     const matrix = header.confusion;
     if (!matrix) {
       this.table.hidden = true;
       return;
     }
-    const key = JSON.stringify(matrix);
+    const key = JSON.stringify([matrix, names]);
     if (key === this.key && !this.table.hidden) return;
     this.key = key;
     this.table.hidden = false;
     const swatch = (k) => {
       const cell = document.createElement("th");
       cell.scope = "col";
-      cell.textContent = String(k);
+      cell.textContent = names?.[k] ?? String(k); // text, never HTML: names come from a file
       cell.style.color = CLASS_COLOURS[k];
       return cell;
     };

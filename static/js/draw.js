@@ -1,7 +1,10 @@
 // Draw mode: a click (mouse, pen or touch) on the output plot adds a point of the
 // chosen class (for regression, of the chosen value); right-click or shift-click
-// removes the nearest. The server owns the points (add_point, remove_point) and
-// trains on them live; the page only turns a click into plot coordinates.
+// removes the nearest; Clear removes them all. The server owns the points
+// (add_point, remove_point, clear_points) and trains on them live; the page only
+// turns a click into plot coordinates.
+
+import { CLASS_COLOURS } from "./palette.js";
 
 const EXTENT = 6;
 
@@ -15,6 +18,11 @@ export class Draw {
     this.button.addEventListener("click", () => this.toggle());
     this.brush = panel.querySelector("#draw-class");
     this.brush.addEventListener("click", () => this.switchClass());
+    panel.querySelector("#draw-clear").addEventListener("click", () => {
+      this.send({ type: "clear_points" });
+    });
+    this.classes = 2;
+    this.names = null; // the uploaded file's label texts, one per class
     // Captured before Plotly's own handlers, so a click draws instead of zooming.
     chartEl.addEventListener("pointerdown", (e) => this.press(e), true);
     chartEl.addEventListener("contextmenu", (e) => this.on && e.preventDefault(), true);
@@ -56,13 +64,48 @@ export class Draw {
     return Number(this.brush.value);
   }
 
-  /** The class brush flips between +1 and −1 (one small button: the panel is narrow). */
+  /**
+   * The classes a click may add: two (labels +1 and −1) or K (labels 0 … K − 1, in
+   * the class maps' colours); names: each class's label text from an upload, or null.
+   */
+  setClasses(classes, names) {
+    const key = JSON.stringify([classes, names]);
+    if (key === this.classesKey) return;
+    this.classesKey = key;
+    const same = classes === this.classes; // only the names changed: keep the class
+    this.classes = classes;
+    this.names = names;
+    this.showBrush(same ? this.brush.value : this.labels()[0]);
+  }
+
+  /** The brush's values in the order a press steps through them. */
+  labels() {
+    if (this.classes === 2) return ["1", "-1"];
+    return Array.from({ length: this.classes }, (_, k) => String(k));
+  }
+
+  /** The class brush steps to the next class (one small button: the panel is narrow). */
   switchClass() {
-    const positive = this.brush.value !== "1";
-    this.brush.value = positive ? "1" : "-1";
-    this.brush.innerHTML = positive
-      ? '<span class="swatch positive"></span>+1'
-      : '<span class="swatch negative"></span>−1';
+    const labels = this.labels();
+    this.showBrush(labels[(labels.indexOf(this.brush.value) + 1) % labels.length]);
+  }
+
+  showBrush(value) {
+    this.brush.value = value;
+    const swatch = document.createElement("span");
+    swatch.className = "swatch";
+    let text;
+    if (this.classes === 2) {
+      swatch.classList.add(value === "1" ? "positive" : "negative");
+      // An upload names −1 first, then +1 (app/custom_data.py).
+      text = this.names?.[value === "1" ? 1 : 0] ?? (value === "1" ? "+1" : "−1");
+    } else {
+      swatch.style.background = CLASS_COLOURS[Number(value)];
+      text = this.names?.[Number(value)] ?? `class ${value}`;
+    }
+    // textContent: a name comes from a person's file and is never read as HTML.
+    this.brush.replaceChildren(swatch, document.createTextNode(text));
+    this.brush.title = `The class a click adds: ${text} (press for the next class)`;
   }
 
   /** Plot coordinates under the pointer, or null outside the plotted square. */

@@ -144,9 +144,11 @@ async function drawFrame({ header, arrays }) {
   state.outputRange = header.output_range;
   // More than 2 classes: class maps and class-coloured points (charts.js).
   state.classes = header.classes ?? 2;
-  outputChart.setClasses(state.classes);
-  representationChart.setClasses(state.classes);
-  confusion.draw(header);
+  const names = header.class_names ?? null; // an upload's label texts, one per class
+  outputChart.setClasses(state.classes, names);
+  representationChart.setClasses(state.classes, names);
+  draw.setClasses(state.classes, names);
+  confusion.draw(header, names);
   // A diverged network's maps are NaN or overflowed: the page keeps the last good
   // pictures (dimmed, under a "diverged" note: playground.css) until a reset.
   const diverged = header.state === "diverged";

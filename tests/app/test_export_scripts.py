@@ -3,6 +3,7 @@ fresh Python, computes the engine's output map."""
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,8 @@ import pytest
 from app import numpy_script, torch_script
 from app.export_scripts import SCRIPTS, get_script, render_script
 from app.model_file import ModelFile, capture, import_model, to_json_dict
-from engine import InputError, Trainer
-from engine.activations import ACTIVATIONS
+from engine import Trainer
+from engine.activations import ACTIVATIONS, MULTICLASS_OUTPUTS
 from engine.features import FEATURES
 from engine.grid import grid_points
 
@@ -49,11 +50,20 @@ CONFIGS = {
         "activation": "gelu",
         "hidden": [5, 4],
     },
+    # Softmax over four outputs: predict gives (n, 4) probabilities, classify the index.
+    "four-class-spiral": {
+        "dataset": "spiral_k",
+        "classes": 4,
+        "loss": "cross_entropy",
+        "hidden": [6, 6],
+        "activation": "relu",
+    },
 }
 
 
 def _model(config: dict) -> tuple[ModelFile, np.ndarray]:
-    """A model trained for two epochs, and the engine's output map of it."""
+    """A model trained for two epochs, and the engine's output map of it: (G, G), or
+    (K, G, G) class probabilities for K classes."""
     trainer = Trainer.from_config(config, kernels=False)
     trainer.epoch()
     trainer.epoch()
@@ -71,12 +81,16 @@ for name, path in json.loads(sys.argv[2]).items():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     outputs[name] = np.asarray(module.predict(points), dtype=float)
+    if hasattr(module, "classify"):
+        outputs[name + "/classify"] = np.asarray(module.classify(points), dtype=float)
 np.savez(sys.argv[3], **outputs)
 """
 
 
 def _run_scripts(script: str, tmp: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Every config's script, run in ONE fresh interpreter: (its outputs, the engine's)."""
+    """Every config's script, run in ONE fresh interpreter: (its outputs, the engine's),
+    the outputs shaped as the engine's map; and ``NAME/classify``, where the script
+    has it, with the engine's class labels (classification only)."""
     paths, expected = {}, {}
     for name, config in CONFIGS.items():
         model, expected[name] = _model(config)
@@ -91,7 +105,26 @@ def _run_scripts(script: str, tmp: Path) -> dict[str, tuple[np.ndarray, np.ndarr
         timeout=120,
     )
     with np.load(tmp / "out.npz") as out:
-        return {name: (out[name], expected[name]) for name in CONFIGS}
+        runs = {name: (as_map(out[name]), expected[name]) for name in CONFIGS}
+        for name, config in CONFIGS.items():
+            if f"{name}/classify" in out:
+                labels = labels_of(Trainer.from_config(config), expected[name])
+                runs[f"{name}/classify"] = (out[f"{name}/classify"].reshape(labels.shape), labels)
+        return runs
+
+
+def as_map(outputs: np.ndarray) -> np.ndarray:
+    """predict's rows over the grid, as the engine's map: (G, G), or (K, G, G)."""
+    if outputs.ndim == 1:
+        return outputs.reshape(RESOLUTION, RESOLUTION)
+    return outputs.T.reshape(-1, RESOLUTION, RESOLUTION)
+
+
+def labels_of(trainer: Trainer, output_map: np.ndarray) -> np.ndarray:
+    """The engine's class labels of a map, by its output's decision rule."""
+    if output_map.ndim == 3:  # (K, G, G): the decision rule wants (n, K)
+        return trainer.predict_labels(output_map.reshape(len(output_map), -1).T)
+    return trainer.predict_labels(output_map.ravel())
 
 
 @pytest.fixture(scope="module")
@@ -102,9 +135,17 @@ def numpy_outputs(tmp_path_factory):
 @pytest.mark.parametrize("name", CONFIGS)
 def test_the_numpy_script_computes_the_engines_output_map(numpy_outputs, name):
     outputs, expected = numpy_outputs[name]
-    np.testing.assert_allclose(
-        outputs.reshape(RESOLUTION, RESOLUTION), expected, rtol=0, atol=1e-12
-    )
+    np.testing.assert_allclose(outputs, expected, rtol=0, atol=1e-12)
+
+
+CLASSIFIERS = [name for name, c in CONFIGS.items() if c.get("problem") != "regression"]
+
+
+@pytest.mark.parametrize("name", CLASSIFIERS)
+def test_the_numpy_script_classifies_as_the_engine_does(numpy_outputs, name):
+    classes, expected = numpy_outputs[f"{name}/classify"]
+    # Points exactly at the threshold or at a tie may round either way; none are here.
+    assert (classes == expected).mean() == 1.0
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +157,7 @@ def torch_outputs(tmp_path_factory):
 @pytest.mark.parametrize("name", CONFIGS)
 def test_the_pytorch_script_computes_the_engines_output_map(torch_outputs, name):
     outputs, expected = torch_outputs[name]
-    np.testing.assert_allclose(outputs.reshape(RESOLUTION, RESOLUTION), expected, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(outputs, expected, rtol=0, atol=1e-6)
 
 
 def test_the_numpy_script_runs_as_a_program(tmp_path):
@@ -130,6 +171,18 @@ def test_the_numpy_script_runs_as_a_program(tmp_path):
     assert len(lines) == 4
     assert lines[0].startswith("(  0.0,   0.0) -> ")
     assert all(line.endswith(("class +1", "class -1")) for line in lines)
+
+
+def test_a_four_class_numpy_script_prints_each_points_class(tmp_path):
+    model, _ = _model(CONFIGS["four-class-spiral"])
+    path = tmp_path / "model.py"
+    path.write_text(render_script("numpy", model))
+    result = subprocess.run(
+        [sys.executable, path], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4
+    assert all(re.search(r"-> class [0-3] \(\d+\.\d% sure\)$", line) for line in lines), lines
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -165,8 +218,9 @@ def test_the_weights_are_written_exactly():
 def test_every_feature_and_activation_can_be_written():
     for module in (numpy_script, torch_script):
         assert module.FEATURE_CODE.keys() == FEATURES.keys()
-    assert numpy_script.ACTIVATION_CODE.keys() == ACTIVATIONS.keys()
-    assert torch_script.ACTIVATION_MODULES.keys() == ACTIVATIONS.keys()
+    every = ACTIVATIONS.keys() | MULTICLASS_OUTPUTS.keys()
+    assert numpy_script.ACTIVATION_CODE.keys() == every
+    assert torch_script.ACTIVATION_MODULES.keys() == every
 
 
 def test_the_registry_names_files_and_refuses_unknown_scripts():
@@ -174,12 +228,3 @@ def test_the_registry_names_files_and_refuses_unknown_scripts():
     assert get_script("pytorch").filename == "nn_playground_pytorch.py"
     with pytest.raises(ValueError, match="unknown script 'matlab'"):
         get_script("matlab")
-
-
-@pytest.mark.parametrize("script", SCRIPTS)
-def test_a_multiclass_model_is_refused_naming_the_classes_key(script):
-    trainer = Trainer.from_config({"dataset": "blobs", "classes": 3, "loss": "cross_entropy"})
-    with pytest.raises(InputError) as error:
-        render_script(script, capture(trainer))
-    assert error.value.key == "classes"
-    assert "set classes to 2" in error.value.message

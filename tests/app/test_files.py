@@ -55,7 +55,7 @@ BAD_FILES = [
     (b"x1,x2,label\n1,nan,a\n3,4,b\n", 400, "line 2, column 2: 'nan' is not a finite number"),
     (b"1,inf,a\n3,4,b\n", 400, "line 1, column 2: 'inf' is not a finite number"),
     (b"1,2,a\n3,4,a\n", 400, "a classifier needs two classes"),
-    (b"1,2,a\n3,4,b\n5,5,c\n", 400, "the playground trains two classes for now"),
+    (b"".join(b"%d,0,c%d\n" % (i, i) for i in range(7)), 400, "at most 6 classes"),
     (b"".join(b"%d,0,%d\n" % (i % 6, i % 2) for i in range(5001)), 400, "more than 5,000"),
     (b"x" * (50 << 20), 413, "over the limit of 1 MiB"),
 ]
@@ -162,12 +162,48 @@ def test_a_bad_point_is_refused_beside_the_data_controls(opened, fields, words):
     assert words in error_slot(tab, "custom_data")
 
 
-def test_removing_below_two_points_is_refused_and_keeps_the_points(client, opened):
+def test_an_upload_of_three_classes_trains_a_softmax_of_three_outputs(client, opened):
     tab, token = opened
-    client.post(f"/upload/{token}", content=b"1,2,a\n3,4,b\n0,0,a\n")
+    body = b"x1,x2,label\n" + b"".join(
+        b"%d,%d,%s\n" % (x, y, name)
+        for x, y, name in [(-4, -4, b"<b>cat</b>"), (4, 4, b"dog"), (0, 4, b"emu")] * 6
+    )
+    answer = client.post(f"/upload/{token}", content=body)
+    assert answer.json() == {"points": 18, "classes": ["<b>cat</b>", "dog", "emu"]}
+    frame = tab.frame()
+    config = frame.header["config"]
+    assert (config["dataset"], config["classes"], config["loss"]) == ("custom", 3, "cross_entropy")
+    assert frame.header["network"]["sizes"][-1] == 3
+    assert frame.header["class_names"] == ["<b>cat</b>", "dog", "emu"]  # the page escapes them
+    assert sorted(set(frame.raw["train_labels"]) | set(frame.raw["test_labels"])) == [0, 1, 2]
+    frame = tab.roundtrip("step", unit="epoch")
+    assert np.array(frame.header["confusion"]).shape == (3, 3)
+    assert frame.header["class_names"] == ["<b>cat</b>", "dog", "emu"]
+
+
+def test_a_two_class_upload_after_three_classes_goes_back_to_one_output(client, opened):
+    tab, token = opened
+    client.post(f"/upload/{token}", content=b"0,0,a\n1,1,b\n2,2,c\n")
+    assert tab.frame().header["config"]["classes"] == 3
+    client.post(f"/upload/{token}", content=CSV)
+    frame = tab.frame()
+    assert frame.header["config"]["classes"] == 2 and "confusion" not in frame.header
+    assert frame.header["network"]["sizes"][-1] == 1
+    assert frame.header["class_names"] == ["fail", "pass"]
+
+
+def test_a_three_class_custom_model_file_round_trips(client, opened):
+    tab, token = opened
+    client.post(f"/upload/{token}", content=b"-3,-3,a\n3,3,b\n0,3,c\n-3,0,a\n0,-3,b\n3,0,c\n")
     tab.frame()
-    tab.roundtrip("remove_point", x1=0, x2=0)
-    tab.send("remove_point", x1=0, x2=0)
-    assert "error-custom_data" in error_slot(tab, "custom_data")
-    frame = tab.roundtrip("step")
-    assert "train_points" not in frame.raw  # still the two points
+    trained = tab.roundtrip("step", unit="epoch")
+    saved = client.get(f"/download/{token}/model")
+    assert json.loads(saved.text)["data"]["labels"] == [0, 1, 2, 0, 1, 2]
+    tab.roundtrip("config", hidden=[3])
+    assert client.post(f"/model/{token}", content=saved.content).status_code == 200
+    reopened = tab.frame()
+    assert reopened.header["config"]["classes"] == 3
+    assert reopened.header["network"]["weights"] == trained.header["network"]["weights"]
+    assert reopened.header["confusion"] == trained.header["confusion"]
+    np.testing.assert_array_equal(reopened.values["output"], trained.values["output"])
+    assert "class_names" not in reopened.header  # the file keeps the indices, not the names

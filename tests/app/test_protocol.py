@@ -92,7 +92,7 @@ def test_every_message_type_is_listed_once_in_union_order():
     assert list(MESSAGES) == ["config", "play", "pause", "step", "reset", "regenerate",
                               "speed", "ack", "set_weight", "set_bias", "view", "open",
                               "stepper", "hidden_view", "show_batch", "add_point",
-                              "remove_point"]  # fmt: skip
+                              "remove_point", "clear_points"]  # fmt: skip
     with pytest.raises(InputError) as error:
         parse_message('{"type": "dance"}')
     assert error.value.message.endswith("expected one of " + ", ".join(MESSAGES))

@@ -8,8 +8,9 @@ import pytest
 
 from app.cli import TRANSPORT_SIZE_FACTOR
 from app.fragments import NOTICES
+from app.protocol import MESSAGES
 from app.settings import Settings
-from engine.trainer import DIVERGED, STOPPED
+from engine.trainer import DIVERGED, STOPPED, WAITING
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text()
 
@@ -39,8 +40,16 @@ def test_every_banner_has_a_documented_level():
         "a flood that closes the tab": "error",  # test_rate_limit checks what is sent
         "an idle disconnect": "warning",  # test_limits checks what is sent
         "early stopping": "info",
+        "waiting for points": "info",
     }
     assert NOTICES[DIVERGED][0] == "error" and NOTICES[STOPPED][0] == "info"
+    assert NOTICES[WAITING][0] == "info"
+
+
+@pytest.mark.parametrize("kind", MESSAGES)
+def test_every_message_type_has_a_row_in_the_doc(kind):
+    page_to_server = DOC.split("## Page → server", 1)[1].split("\n## ", 1)[0]
+    assert re.search(rf"^\| (`\w+` / )?`{kind}`( / `\w+`)? \|", page_to_server, re.M), kind
 
 
 def test_the_doc_says_where_oversized_messages_stop_getting_an_error_fragment():

@@ -1,8 +1,14 @@
 """Your own data and model in the browser (issue 13): drawing points with the mouse,
 uploading a CSV, saving the model file and opening it again. Screenshots go where
-the ``screenshots`` fixture says (docs/drawn-data.png, docs/imported-model.png)."""
+the ``screenshots`` fixture says (docs/drawn-data.png, docs/imported-model.png,
+docs/drawn-three-classes.png). Also: clearing the points, K classes drawn and
+uploaded, and drawing with a touch screen."""
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Playground
+from tests.e2e.test_multiclass import CLASS_SHARES, OKABE_ITO
 
 pytestmark = pytest.mark.e2e
 
@@ -133,3 +139,132 @@ def test_a_saved_model_opens_again_with_the_same_output_map(playground, screensh
     assert page.locator("#test-loss").inner_text() != "–"
     assert page.evaluate("document.documentElement.scrollHeight") <= 720
     page.screenshot(path=str(screenshots / "imported-model.png"))
+
+
+def wait_for_points(page, n: int) -> None:
+    page.wait_for_function("n => { const d = document.getElementById('output-chart').data;"
+                           " return d[1].x.length + d[2].x.length === n; }", arg=n)  # fmt: skip
+
+
+def banner(page) -> str:
+    return page.locator("#banner").inner_text()
+
+
+def draw_points(playground, points) -> None:
+    """Click each (x1, x2, label) on the output plot, the brush switched to its class."""
+    page = playground.page
+    for x1, x2, label in points:
+        for _ in range(6):  # the brush steps through at most 6 classes
+            if page.get_attribute("#draw-class", "value") == str(label):
+                break
+            page.click("#draw-class")
+        before = playground.frame
+        page.mouse.click(*to_screen(page, x1, x2))
+        playground.wait_for_frame_after(before)
+
+
+def test_clear_empties_the_plot_says_what_to_do_and_training_resumes_on_new_points(playground):
+    page = playground.open("?dataset=gauss").page
+    playground.press("play")
+    page.click("#draw")
+    page.click("#draw-clear")
+    page.wait_for_function("document.getElementById('playground').dataset.state === 'waiting'")
+    assert n_points(page) == 0
+    playground.wait_until_paused()
+    assert "No points yet — click on the plot to add some" in banner(page)
+    assert playground.output_image()  # the network's map stays on the plot
+    draw_points(playground, DRAWN[:1])
+    assert "1 point so far" in banner(page)
+    draw_points(playground, DRAWN[1:])
+    wait_for_points(page, len(DRAWN))  # play frames may come before the last point's
+    assert banner(page) == ""
+    # It played when the points were cleared: it plays on the drawn ones by itself.
+    page.wait_for_function("document.getElementById('playground').dataset.playing === 'true'")
+    playground.wait_for_epoch(playground.epoch + 20)
+    playground.press("pause")
+    assert float(page.locator("#train-accuracy").inner_text().rstrip("%")) > 90
+
+
+THREE_CLASS_CSV = "x1,x2,species\n" + "".join(
+    f"{x + dx},{y + dy},{name}\n"
+    for x, y, name in [(-3, -3, "<i>owl</i>"), (3, -3, "lark"), (0, 3, "wren & tit")]
+    for dx in (-0.5, 0, 0.5)
+    for dy in (-0.5, 0.5)
+)
+
+
+def test_an_uploaded_three_class_file_trains_three_coloured_regions(playground, tmp_path):
+    page = playground.open("?learning_rate=0.3").page
+    csv = tmp_path / "birds.csv"
+    csv.write_text(THREE_CLASS_CSV)
+    upload(playground, csv)
+    assert n_points(page) == 18
+    page.select_option("#speed", "10")
+    playground.press("play")
+    playground.wait_for_epoch(100)
+    playground.press("pause")
+    playground.wait_until_paused()
+    expect(page.locator("#diagram .class-node")).to_have_count(3)
+    # A 3 × 3 table: a header row and one row per class, named by the file, as text.
+    expect(page.locator("#confusion tr")).to_have_count(4)
+    heads = page.locator("#confusion tr").first.locator("th")
+    assert heads.all_inner_texts()[1:] == ["<i>owl</i>", "lark", "wren & tit"]
+    assert page.locator("#confusion i").count() == 0  # never read as HTML
+    before = playground.output_image()
+    page.check("#discretize")  # every cell in its class's full colour
+    page.wait_for_function(
+        "before => document.getElementById('output-chart').layout.images[0].source !== before",
+        arg=before,
+    )
+    shares = page.evaluate(CLASS_SHARES, OKABE_ITO[:3])
+    assert all(share > 0.1 for share in shares), shares
+
+
+def test_three_classes_drawn_from_nothing(playground, screenshots):
+    page = playground.page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    playground.open("?dataset=blobs&classes=3&loss=cross_entropy&hidden=6,4")
+    page.click("#draw")
+    page.click("#draw-clear")
+    page.wait_for_function("document.getElementById('playground').dataset.state === 'waiting'")
+    assert page.locator("#draw-class").inner_text().strip() == "class 0"
+    clusters = [(-3.5, 3.5, 0), (3.5, 3.5, 1), (0, -3.5, 2)]
+    draw_points(
+        playground,
+        [(x + dx, y + dy, k) for x, y, k in clusters for dx in (-1, 0, 1) for dy in (-0.8, 0.8)],
+    )
+    wait_for_points(page, 18)
+    playground.press("play")
+    playground.wait_for_epoch(80)
+    playground.press("pause")
+    playground.wait_until_paused()
+    assert float(page.locator("#train-accuracy").inner_text().rstrip("%")) == 100
+    expect(page.locator("#confusion tr")).to_have_count(4)
+    page.check("#show-test")
+    # No height check: the confusion table pushes the output panel past 720 px, as for
+    # any multi-class problem (docs/four-class-spiral.png).
+    page.screenshot(path=str(screenshots / "drawn-three-classes.png"))
+
+
+def test_a_tap_on_a_touch_screen_draws_a_point(browser, server):
+    context = browser.new_context(has_touch=True, viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        playground = Playground(page, server.url).open("?dataset=gauss")
+        page.tap("#draw")
+        page.tap("#draw-clear")
+        page.wait_for_function("document.getElementById('playground').dataset.state === 'waiting'")
+        before = playground.frame
+        page.touchscreen.tap(*to_screen(page, 2, 3))
+        playground.wait_for_frame_after(before)
+        wait_for_points(page, 1)
+        xs = page.evaluate(
+            "(() => { const d = document.getElementById('output-chart').data;"
+            " return [...d[1].x, ...d[2].x, ...d[1].y, ...d[2].y]; })()"
+        )
+        assert xs == pytest.approx([2, 3], abs=0.1)
+        assert errors == []
+    finally:
+        context.close()

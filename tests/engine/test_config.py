@@ -68,7 +68,7 @@ BAD_VALUES = [
     ("layer_activations", {"hidden": [], "layer_activations": ["relu"]}),
     # More than two classes: a multi-class dataset, the softmax output, cross-entropy.
     ("classes", {"classes": 3, "loss": "cross_entropy"}),
-    ("classes", {"classes": 3, "dataset": "custom", "loss": "cross_entropy"}),
+    ("loss", {"classes": 3, "dataset": "custom"}),  # custom points take any K, not any loss
     ("classes", {"classes": 4, "problem": "regression", "dataset": "plane"}),
     ("loss", {"classes": 4, "dataset": "blobs"}),
     ("output", {"classes": 4, "dataset": "blobs", "loss": "cross_entropy", "output": "sigmoid"}),
@@ -182,6 +182,7 @@ def test_output_activation_defaults_by_problem_and_loss(config, output):
         {"problem": "regression", "dataset": "multi-gauss", "batch_size": 600},
         {"dataset": "custom", "batch_size": 5000},
         {"dataset": "blobs", "classes": 6, "loss": "cross_entropy"},
+        {"dataset": "custom", "classes": 6, "loss": "cross_entropy"},
         {"dataset": "spiral_k", "classes": 2, "output": "linear"},
     ],
 )

@@ -4,9 +4,11 @@ import pytest
 from engine.datasets import (
     DATASETS,
     MAX_CUSTOM_POINTS,
+    class_labels,
     generate,
     get_dataset,
     split,
+    trainable,
     validate_custom,
 )
 
@@ -256,27 +258,52 @@ def test_custom_regression_labels_may_be_any_finite_number():
         ([0.0, 1.0, 2.0], [1, -1, 1], r"shape \(n, 2\)"),
         ([[0, 1], [2, 3]], [1, -1, 1], r"labels must have shape \(2,\)"),
         ([[0, 1], [2, 3]], [[1], [-1]], r"labels must have shape \(2,\)"),
-        ([[0, 1]], [1], "2 … 5000 points, got 1"),
         ([[0, np.nan], [2, 3]], [1, -1], "finite"),
         ([[0, np.inf], [2, 3]], [1, -1], "finite"),
         ([[0, 1], [2, 3]], [1, np.nan], "finite"),
         ([[0, 1], [2, 3]], [1, 0], r"\+1 or -1"),
         ([[0, 1], [2, 3]], [1, 0.5], r"\+1 or -1"),
+        ([[0, 1], [2, 3]], [0, 3], "labels of 3 classes must be 0 … 2"),
         ([["a", "b"], [2, 3]], [1, -1], "could not convert"),
     ],
 )
 def test_bad_custom_data_gets_a_clear_value_error(points, labels, message):
+    classes = 3 if "3 classes" in message else 2
     with pytest.raises(ValueError, match=message):
-        validate_custom(points, labels)
+        validate_custom(points, labels, classes=classes)
 
 
 def test_custom_data_is_capped_at_five_thousand_points():
     points = np.zeros((MAX_CUSTOM_POINTS + 1, 2))
     labels = np.ones(MAX_CUSTOM_POINTS + 1)
-    with pytest.raises(ValueError, match="2 … 5000 points, got 5001"):
+    with pytest.raises(ValueError, match="at most 5000 points, got 5001"):
         validate_custom(points, labels)
     X, _ = validate_custom(points[:-1], labels[:-1])
     assert len(X) == MAX_CUSTOM_POINTS
+
+
+def test_custom_data_of_k_classes_takes_the_class_indices():
+    _, y = validate_custom([[0, 0], [1, 1], [2, 2]], [0, 2, 3], classes=4)
+    np.testing.assert_array_equal(y, [0.0, 2.0, 3.0])
+    np.testing.assert_array_equal(class_labels(2), [1.0, -1.0])
+
+
+@pytest.mark.parametrize(
+    ("labels", "n_train", "problem", "expected"),
+    [
+        ([], 0, "classification", False),
+        ([1.0], 1, "classification", False),
+        ([1.0, 1.0], 1, "classification", False),  # one class
+        ([1.0, -1.0], 0, "classification", False),  # no point for training
+        ([1.0, -1.0], 1, "classification", True),
+        ([0.0, 2.0], 1, "classification", True),
+        ([0.5, 0.5], 1, "regression", True),
+    ],
+)
+def test_custom_data_is_trainable_with_two_points_two_classes_and_a_training_point(
+    labels, n_train, problem, expected
+):
+    assert trainable(np.array(labels), n_train, problem) is expected
 
 
 @pytest.mark.parametrize("classes", [3, 4, 6])

@@ -514,19 +514,21 @@ def test_batch_norm_on_one_example_passes_no_gradient_below_it_on_both_paths():
 def test_a_confidently_wrong_point_keeps_learning_under_cross_entropy_on_both_paths(z):
     # Cross-entropy's gradient with respect to the sigmoid's pre-activation is
     # σ(z) − p: −1 for a +1 point however far z has saturated the other way.
-    config = {"dataset": "custom", "loss": "cross_entropy", "hidden": [], "batch_size": 1}
-    config |= {"train_fraction": 0.5, "learning_rate": 0.1}
-    points, labels = [[1.0, 0.0], [-1.0, 0.0]], [1.0, 1.0]
+    # One batch of two points at pre-activation z: the +1 point confidently wrong, the
+    # -1 point confidently right (its loss and gradient are next to nothing).
+    config = {"dataset": "custom", "loss": "cross_entropy", "hidden": [], "batch_size": 2}
+    config |= {"train_fraction": 0.9, "learning_rate": 0.1}
+    points, labels = [[1.0, 0.0], [-1.0, 0.0]], [1.0, -1.0]
     for trainer in (
         Trainer.from_config(config, data=(points, labels)),
         Trainer.from_config(config, data=(points, labels), kernels=False),
     ):
         network = trainer.network
         network.params[...] = 0.0
-        network.layers[0].b[0] = z  # every point at pre-activation z, labelled +1
+        network.layers[0].b[0] = z  # every point at pre-activation z
         result = trainer.step()
-        assert result.batch_loss == pytest.approx(-z, rel=1e-12)  # −log σ(z) → |z|
-        assert network.layers[0].b[0] - z == pytest.approx(0.1, rel=1e-6)  # lr · 1
+        assert result.batch_loss == pytest.approx(-z / 2, rel=1e-12)  # −log σ(z) → |z|
+        assert network.layers[0].b[0] - z == pytest.approx(0.05, rel=1e-6)  # lr · 1 / 2
 
 
 def _unwritable(tmp_path: Path) -> str:

@@ -7,6 +7,7 @@ import pytest
 
 from engine import InputError, Trainer
 from engine.optimizers import Adam
+from engine.trainer import WAITING
 
 SPIRAL = {"dataset": "spiral", "hidden": [8, 8, 8], "activation": "tanh"}
 PLANE = {"dataset": "plane", "problem": "regression"}
@@ -478,7 +479,6 @@ def test_use_points_keeps_the_weights_and_shows_the_new_points():
 @pytest.mark.parametrize(
     ("points", "labels", "words"),
     [
-        ([[0.0, 0.0]], [1.0], "none for training"),
         ([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]], [1.0, 0.5, -1.0], "+1 or -1"),
     ],
 )
@@ -490,6 +490,41 @@ def test_use_points_refuses_what_cannot_train_and_keeps_the_data(points, labels,
     assert caught.value.key == "custom_data"
     assert trainer.config is config
     np.testing.assert_array_equal(trainer.X_train, before)
+
+
+@pytest.mark.parametrize(
+    ("points", "labels"),
+    [([], []), ([[0.0, 0.0]], [1.0]), ([[0.0, 0.0], [1.0, 1.0]], [1.0, 1.0])],
+)
+def test_too_few_points_to_train_on_make_the_trainer_wait_with_its_weights(points, labels):
+    trainer = Trainer.from_config({"seed": 3}, kernels=False)
+    trainer.epoch()
+    weights, batch_size = trainer.network.params.copy(), trainer.config.batch_size
+    trainer.use_points(np.array(points).reshape(-1, 2), np.array(labels))
+    assert trainer.state == WAITING and trainer.config.dataset == "custom"
+    assert trainer.epoch() is None and trainer.step().state == WAITING
+    np.testing.assert_array_equal(trainer.network.params, weights)
+    assert trainer.config.batch_size == batch_size  # kept for when points come
+    assert len(trainer.history) == 1 and trainer.evaluate().epoch == 1
+    trainer.configure({"learning_rate": 0.1, "batch_size": 20})  # live keys: no error
+    assert trainer.configure({"hidden": [3]}) and trainer.state == WAITING  # a rebuild waits
+    trainer.use_points(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]), np.array([1.0, -1, 1]))
+    assert trainer.state == "ready" and trainer.config.batch_size == 2
+    assert trainer.epoch() is not None
+
+
+def test_use_points_with_k_classes_builds_a_softmax_of_k_outputs():
+    trainer = Trainer.from_config({"seed": 3}, kernels=False)
+    X = np.array([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0], [0.0, 0.0], [-1.0, 2.0], [2.0, -1.0]])
+    trainer.use_points(X, np.array([0.0, 1, 2, 3, 0, 1]), classes=4)
+    config = trainer.config
+    assert (config.dataset, config.classes, config.loss) == ("custom", 4, "cross_entropy")
+    assert config.output_activation == "softmax" and trainer.network.sizes[-1] == 4
+    trainer.epoch()
+    assert trainer.confusion().shape == (4, 4)
+    trainer.use_points(X, np.array([1.0, -1, 1, -1, 1, -1]), classes=2)
+    assert trainer.config.classes == 2 and trainer.network.sizes[-1] == 1
+    assert trainer.epoch() is not None
 
 
 def test_a_problem_custom_labels_do_not_fit_is_refused_and_the_trainer_kept():
