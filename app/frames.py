@@ -8,7 +8,6 @@ the section, so none needs an aligned offset), lists them in the header's
 together.
 """
 
-import json
 import struct
 import zlib
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import orjson
 
 MAGIC = b"NNPF"
 VERSION = 2
@@ -28,8 +28,6 @@ BOUND = 1e6  # a map's range is clipped to ±BOUND (a diverged network's values 
 
 Array = np.ndarray
 Range = tuple[float, float]
-# One encoder for every header: json.dumps with options builds a new one per call.
-HEADER_JSON = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
 # The dtypes a frame carries, by name (a dict lookup: ``dtype.name`` is slow).
 DTYPE_NAMES = {np.dtype(np.uint8): "uint8", np.dtype(np.float32): "float32"}
 
@@ -137,7 +135,7 @@ def encode_frame(header: dict[str, Any], arrays: Sequence[FrameArray], compress:
         table.append(array.entry(offset))
         chunks.append(array.data.tobytes())
         offset += array.data.nbytes
-    text = HEADER_JSON.encode({**header, "arrays": table}).encode()
+    text = orjson.dumps({**header, "arrays": table})
     body = b"".join([text, *chunks])
     # The header compresses too (to half: its keys repeat), in the same call.
     if compress:
