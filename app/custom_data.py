@@ -9,7 +9,7 @@ import csv
 import io
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +29,7 @@ RESCALE_EXTENT = 5.5  # a margin inside the plotted square, so no point sits on 
 COLUMNS = ("x1", "x2", "label")
 DELIMITERS = ("\t", ";", ",")  # in order of preference: see _delimiter
 _SHOWN_CHARS = 20  # how much of a bad cell an error message quotes
+MAX_NAME_CHARS = 40  # a class name: the legend and the confusion table show it whole
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,11 @@ def _classification(labels: list[_Label]) -> tuple[Array, tuple[str, ...]]:
             f"the file has {len(keys)} different labels ({shown}, …); "
             f"at most {MAX_CLASSES} classes are allowed",
         )
+    if not numeric and (long := next((k for k in keys if len(str(k)) > MAX_NAME_CHARS), None)):
+        label = next(lab for lab in labels if lab.text == long)
+        raise label.row.error(
+            2, f"the class name {_quote(label.text)} is longer than {MAX_NAME_CHARS} characters"
+        )
     index = {key: i for i, key in enumerate(keys)}
     y = np.array([index[key_of(label)] for label in labels], dtype=float)
     if len(keys) == 2:
@@ -218,15 +224,22 @@ def rescale_to_plot(X: Array) -> Array:
     return (X - (low + high) / 2) * scale
 
 
-def points_csv(X: Array, y: Array, header: bool = True) -> str:
-    """Points and labels as CSV text that ``parse_points_csv`` reads back exactly."""
+def points_csv(X: Array, y: Array, header: bool = True, class_names: Sequence[str] = ()) -> str:
+    """Points and labels as CSV text that ``parse_points_csv`` reads back exactly;
+    with ``class_names`` (an upload's, in label order) the labels are the names."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     if header:
         writer.writerow(COLUMNS)
     for (x1, x2), label in zip(X.tolist(), y.tolist(), strict=True):
-        writer.writerow((repr(x1), repr(x2), _label_text(label)))
+        text = class_names[class_index(label, len(class_names))] if class_names else None
+        writer.writerow((repr(x1), repr(x2), text or _label_text(label)))
     return out.getvalue()
+
+
+def class_index(label: float, classes: int) -> int:
+    """A class label's place in label order: -1, +1 for two classes; 0 … K-1 beyond."""
+    return int(label + 1) // 2 if classes == 2 else int(label)
 
 
 def _label_text(value: float) -> str:

@@ -15,25 +15,28 @@ from app.model_file import capture, model_json
 from engine.registry import lookup
 from engine.trainer import Trainer
 
+# What a download is made from: the trainer, and the names of its uploaded classes.
+Render = Callable[[Trainer, tuple[str, ...]], str]
+
 
 @dataclass(frozen=True)
 class Download:
     name: str
     filename: str
     media_type: str
-    render: Callable[[Trainer], str]
+    render: Render
 
 
-def all_points(trainer: Trainer) -> str:
+def all_points(trainer: Trainer, class_names: tuple[str, ...] = ()) -> str:
     """Every point the trainer has, training set first, as CSV (generated or custom)."""
     X = np.concatenate([trainer.X_train, trainer.X_test])
     y = np.concatenate([trainer.y_train, trainer.y_test])
-    return points_csv(X, y)
+    return points_csv(X, y, class_names=class_names)
 
 
 def _script(script: ScriptFormat) -> Download:
     return Download(
-        script.name, script.filename, "text/x-python", lambda t: script.render(capture(t))
+        script.name, script.filename, "text/x-python", lambda t, _: script.render(capture(t))
     )
 
 

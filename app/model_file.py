@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from app.custom_data import MAX_NAME_CHARS
 from engine.config import CUSTOM, ExperimentConfig
 from engine.datasets import MAX_CUSTOM_POINTS, validate_custom
 from engine.errors import InputError
@@ -50,10 +51,12 @@ class ModelFile:
     layers: list[LayerParams]
     data: tuple[Array, Array] | None  # (points, labels) when the dataset is custom
     epoch: int
+    class_names: tuple[str, ...] = ()  # an upload's label texts, in label order
 
 
-def capture(trainer: Trainer) -> ModelFile:
-    """The trainer's network and config as they are now (copies)."""
+def capture(trainer: Trainer, class_names: tuple[str, ...] = ()) -> ModelFile:
+    """The trainer's network and config as they are now (copies), with the names of
+    its custom classes when they have names."""
     if not np.isfinite(trainer.network.params).all():
         raise InputError(
             KEY, "the network has diverged (its weights are not numbers); reset it before saving"
@@ -66,7 +69,9 @@ def capture(trainer: Trainer) -> ModelFile:
         )
         for layer in trainer.network.layers
     ]
-    return ModelFile(trainer.config, layers, _custom_data(trainer), trainer.epoch_count)
+    data = _custom_data(trainer)
+    names = class_names if data is not None else ()
+    return ModelFile(trainer.config, layers, data, trainer.epoch_count, names)
 
 
 def _custom_data(trainer: Trainer) -> tuple[Array, Array] | None:
@@ -96,17 +101,19 @@ def to_json_dict(model: ModelFile) -> dict[str, Any]:
     if model.data is not None:
         points, labels = model.data
         obj["data"] = {"points": points.tolist(), "labels": labels.tolist()}
+        if model.class_names:
+            obj["data"]["class_names"] = list(model.class_names)
     return obj
 
 
-def export_model(trainer: Trainer) -> dict[str, Any]:
+def export_model(trainer: Trainer, class_names: tuple[str, ...] = ()) -> dict[str, Any]:
     """The model file of a trainer, as a JSON-ready object."""
-    return to_json_dict(capture(trainer))
+    return to_json_dict(capture(trainer, class_names))
 
 
-def model_json(trainer: Trainer) -> str:
+def model_json(trainer: Trainer, class_names: tuple[str, ...] = ()) -> str:
     """The model file of a trainer, as JSON text."""
-    return json.dumps(export_model(trainer), allow_nan=False)
+    return json.dumps(export_model(trainer, class_names), allow_nan=False)
 
 
 def parse_model_json(text: str) -> ModelFile:
@@ -168,7 +175,8 @@ def _read_v1(obj: dict[str, Any]) -> ModelFile:
     epoch = obj.get("epoch", 0)
     if not _is_whole(epoch) or epoch < 0:
         raise InputError(KEY, f"the file's epoch must be a whole number ≥ 0; got {epoch!r}")
-    return ModelFile(config, layers, data, epoch)
+    names = _class_names(obj["data"].get("class_names"), config) if data is not None else ()
+    return ModelFile(config, layers, data, epoch, names)
 
 
 # Readers by format version: an older version keeps its reader when a new one comes.
@@ -274,7 +282,7 @@ def _data(value: object, config: ExperimentConfig) -> tuple[Array, Array] | None
         return None
     if not isinstance(value, dict):
         raise InputError(KEY, "the file's dataset is custom, so it needs its data (points, labels)")
-    _check_fields(value, {"points", "labels"}, set(), "the file's data")
+    _check_fields(value, {"points", "labels"}, {"class_names"}, "the file's data")
     count = len(value["points"]) if isinstance(value["points"], list) else 0
     if count > MAX_CUSTOM_POINTS:
         raise InputError(
@@ -286,6 +294,25 @@ def _data(value: object, config: ExperimentConfig) -> tuple[Array, Array] | None
         return validate_custom(points, labels, config.problem, config.classes)
     except ValueError as error:
         raise InputError(KEY, f"the file's data: {error}") from None
+
+
+def _class_names(value: object, config: ExperimentConfig) -> tuple[str, ...]:
+    """The data's class names (optional): one short, distinct text per class."""
+    if value is None:
+        return ()
+    classes = config.classes if config.problem == "classification" else 0
+    if (
+        not isinstance(value, list)
+        or len(value) != classes
+        or not all(isinstance(name, str) and 0 < len(name) <= MAX_NAME_CHARS for name in value)
+        or len(set(value)) != len(value)
+    ):
+        raise InputError(
+            KEY,
+            f"the data's class_names must be {classes or 'no'} distinct texts of 1 to "
+            f"{MAX_NAME_CHARS} characters, one per class",
+        )
+    return tuple(value)
 
 
 def build_trainer(model: ModelFile, kernels: bool = True) -> Trainer:

@@ -105,21 +105,29 @@ class SessionData:
         session.pump.restart()
         session.pump.wake()
 
-    def extras(self) -> tuple[Extra, ...]:
-        """What a frame adds about the data: the uploaded classes' names."""
+    @property
+    def class_names_now(self) -> tuple[str, ...]:
+        """The uploaded classes' names while the trainer still has those classes."""
         config = self._session.trainer.config
         names = self.class_names
         if names is None or config.dataset != CUSTOM or len(names) != config.classes:
             return ()
-        return (Extra({"class_names": list(names)}),)
+        return names
 
-    def swap_trainer(self, trainer: Trainer, epoch: int = 0) -> None:
+    def extras(self) -> tuple[Extra, ...]:
+        """What a frame adds about the data: the uploaded classes' names."""
+        names = self.class_names_now
+        return (Extra({"class_names": list(names)}),) if names else ()
+
+    def swap_trainer(
+        self, trainer: Trainer, epoch: int = 0, class_names: tuple[str, ...] = ()
+    ) -> None:
         """Put an opened model's trainer in place of the session's, paused, at the
         epoch the file was saved at (its history is not in the file)."""
         trainer.epoch_count = epoch
         session = self._session
         session.trainer = session.pump.trainer = trainer
-        self.class_names = None  # a model file holds the class indices, not their names
+        self.class_names = class_names or None
         session.drop_pending()
         session.views.clear()
         session.page.data_version = None  # a new trainer counts its data from 1 again

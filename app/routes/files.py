@@ -102,7 +102,7 @@ async def open_model(request: Request, token: str) -> Response:
         error = InputError(model_file.KEY, words)
         await session.report(error)
         return _error(400, error.key, words)
-    session.data.swap_trainer(trainer, model.epoch)
+    session.data.swap_trainer(trainer, model.epoch, model.class_names)
     await session.notices.clear({model_file.KEY})
     return JSONResponse({"epoch": trainer.epoch_count, "config": trainer.config.model_dump()})
 
@@ -115,7 +115,7 @@ async def download(request: Request, token: str, name: str) -> Response:
         return _error(404, "general", UNKNOWN)
     try:
         item = get_download(name)
-        text = item.render(session.trainer)
+        text = item.render(session.trainer, session.data.class_names_now)
     except InputError as exc:  # a diverged network cannot be saved
         return _error(400, exc.key, exc.message)
     except ValueError as exc:

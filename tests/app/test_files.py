@@ -206,4 +206,41 @@ def test_a_three_class_custom_model_file_round_trips(client, opened):
     assert reopened.header["network"]["weights"] == trained.header["network"]["weights"]
     assert reopened.header["confusion"] == trained.header["confusion"]
     np.testing.assert_array_equal(reopened.values["output"], trained.values["output"])
-    assert "class_names" not in reopened.header  # the file keeps the indices, not the names
+    assert reopened.header["class_names"] == ["a", "b", "c"]  # the file keeps the names
+
+
+def test_the_points_file_of_an_upload_names_its_classes_and_reads_back_the_same(client, opened):
+    tab, token = opened
+    client.post(f"/upload/{token}", content=CSV)
+    first = tab.frame()
+    saved = client.get(f"/download/{token}/points").text
+    assert saved.splitlines()[0] == "x1,x2,label"
+    assert {line.rsplit(",", 1)[1] for line in saved.splitlines()[1:]} == {"fail", "pass"}
+    client.post(f"/upload/{token}", content=saved.encode())
+    again = tab.frame()
+    assert again.header["class_names"] == ["fail", "pass"]
+    assert sorted(map(tuple, points(again).tolist())) == sorted(map(tuple, points(first).tolist()))
+
+
+@pytest.mark.parametrize(
+    "names",
+    [["a", "b"], ["a", "a", "b"], ["a", "b", 3], ["a", "b", ""], ["a", "b", "x" * 41], "abc"],
+)
+def test_a_model_file_with_wrong_class_names_is_refused_and_changes_nothing(client, opened, names):
+    tab, token = opened
+    client.post(f"/upload/{token}", content=b"-3,-3,a\n3,3,b\n0,3,c\n-3,0,a\n0,-3,b\n3,0,c\n")
+    tab.frame()
+    model = json.loads(client.get(f"/download/{token}/model").text)
+    model["data"]["class_names"] = names
+    answer = client.post(f"/model/{token}", content=json.dumps(model).encode())
+    assert answer.status_code == 400
+    assert "class_names must be 3 distinct texts of 1 to 40 characters" in answer.json()["error"]
+    assert tab.roundtrip("step", unit="epoch").header["class_names"] == ["a", "b", "c"]
+
+
+def test_a_class_name_longer_than_the_legend_shows_is_refused_with_its_line(client, opened):
+    _, token = opened
+    answer = client.post(f"/upload/{token}", content=b"0,0,a\n1,1," + b"n" * 41 + b"\n")
+    assert answer.status_code == 400
+    assert "line 2, column 3: the class name" in answer.json()["error"]
+    assert "longer than 40 characters" in answer.json()["error"]
