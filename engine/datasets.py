@@ -246,9 +246,11 @@ def validate_custom(
     if not (np.isfinite(X).all() and np.isfinite(y).all()):
         raise ValueError("custom points and labels must be finite numbers")
     if problem == "classification" and not np.isin(y, class_labels(classes)).all():
-        if classes == 2:
-            raise ValueError("custom classification labels must be +1 or -1")
-        raise ValueError(f"custom labels of {classes} classes must be 0 … {classes - 1}")
+        wanted = "+1 or -1" if classes == 2 else f"0 … {classes - 1}"
+        raise ValueError(
+            f"these points' labels are not those of {classes} classes ({wanted}): keep the "
+            f"points' own number of classes, or draw or upload points of {classes} classes"
+        )
     return X, y
 
 

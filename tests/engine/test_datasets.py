@@ -263,7 +263,7 @@ def test_custom_regression_labels_may_be_any_finite_number():
         ([[0, 1], [2, 3]], [1, np.nan], "finite"),
         ([[0, 1], [2, 3]], [1, 0], r"\+1 or -1"),
         ([[0, 1], [2, 3]], [1, 0.5], r"\+1 or -1"),
-        ([[0, 1], [2, 3]], [0, 3], "labels of 3 classes must be 0 … 2"),
+        ([[0, 1], [2, 3]], [0, 3], "not those of 3 classes \\(0 … 2\\)"),
         ([["a", "b"], [2, 3]], [1, -1], "could not convert"),
     ],
 )
