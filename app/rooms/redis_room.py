@@ -14,9 +14,15 @@ the processes share lives in Redis (docs/design.md, "Rooms"):
 - ``room:{code}:leader``: which socket leads, expiring ``LEAD_TICKS`` ticks after
   its process stops refreshing it (so a lecturer whose process died can resume);
 - ``room:{code}:ids``: a counter, so student ids are unique across processes;
-- channels ``room:{code}:frames`` (app/rooms/relay.py) and ``room:{code}:control``
-  (JSON: ``{"type": "room", ...}`` the shared settings after a change, and
+- channels ``room:{code}:frames`` (app/rooms/relay.py, each message after the
+  8 bytes naming the process that sent it) and ``room:{code}:control`` (JSON:
+  ``{"type": "room", ...}`` the shared settings after a change, and
   ``{"type": "full"}`` a relay asking the source for a full frame).
+
+The source's own process hands its frames to its followers directly, and asks
+its own publisher for full frames directly: only other processes' followers
+wait on Redis (a round trip through two more processes, which a busy box
+schedules late).
 
 Keys expire ``room_idle_timeout`` after the room's last activity.
 Everything this process writes goes through one queue and one task, in order.
@@ -51,6 +57,7 @@ STALE_TICKS, STALE_SECONDS = 5, 10.0
 LEAD_TICKS = 3  # the lecturer's claim outlives its last refresh by this many ticks
 QUEUE = 256  # writes waiting at most; past it one is dropped (relays catch up)
 RETRY_SECONDS = 1.0
+ORIGIN = 8  # bytes naming a frame's process on the frames channel
 
 Write = Callable[[Pipeline], Any]  # queues one command on the pipeline
 
@@ -74,6 +81,7 @@ class RedisRoom(Room):
         self._writes: asyncio.Queue[Write] = asyncio.Queue(QUEUE)
         self._tasks: list[asyncio.Task[None]] = []
         self._token = secrets.token_hex(8)  # this process's lecturer claim
+        self._origin = secrets.token_bytes(ORIGIN)  # this process's frames on the channel
         self._touched = -1.0
         self._lead_held = True  # by some process, as of the last tick
         return Relay(self._ask_full)
@@ -101,13 +109,25 @@ class RedisRoom(Room):
 
     def publish(self, moment: Moment) -> None:
         for message in self._publisher.frames(moment):
-            self._queue(lambda r, m=message: r.publish(self.k["frames"], m))
+            self.stream.receive(message)
+            self._queue(lambda r, m=self._origin + message: r.publish(self.k["frames"], m))
 
     def _wanted(self) -> None:
         self.stream.want()
 
     def _ask_full(self) -> None:
-        self._control({"type": "full"})
+        if not self._full_here():
+            self._control({"type": "full"})
+
+    def _full_here(self) -> bool:
+        """Whether the source is in this process: it then owes the full frame itself."""
+        source = self.source
+        if source is None:
+            return False
+        self._publisher.want_full()
+        source.pump.owe()
+        source.pump.wake()
+        return True
 
     def _refresh_source(self) -> None:
         before = self._source
@@ -194,11 +214,7 @@ class RedisRoom(Room):
 
     def apply(self, message: dict[str, Any]) -> None:
         if message.get("type") == "full":
-            source = self.source
-            if source is not None:
-                self._publisher.want_full()
-                source.pump.owe()
-                source.pump.wake()
+            self._full_here()
             return
         released = message.get("released") in (1, "1")  # JSON's 1, or the hash's "1"
         if self.released and not released:
@@ -226,7 +242,9 @@ class RedisRoom(Room):
                     if message["type"] != "message":
                         continue
                     if message["channel"] == self.k["frames"].encode():
-                        self.stream.receive(message["data"])
+                        origin, frame = message["data"][:ORIGIN], message["data"][ORIGIN:]
+                        if origin != self._origin:  # ours went to our followers already
+                            self.stream.receive(frame)
                     else:
                         self.apply(json.loads(message["data"]))
             except (RedisError, OSError) as exc:

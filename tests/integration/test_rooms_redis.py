@@ -34,6 +34,22 @@ def test_frames_flow_to_students_on_another_process(servers, sockets):
     assert "Only the lecturer drives the class" in student.fragment("error-general")
 
 
+def test_students_on_the_lecturers_process_and_the_other_see_the_same_frames(servers, sockets):
+    """The lecturer's process hands its frames to its own students directly, the
+    other process gets them through Redis: both see the same steps."""
+    one, two = servers
+    code, key = start_class(one.url)
+    lecturer = sockets(one.url, code, key)
+    near, far = sockets(one.url, code), sockets(two.url, code)
+    follow(lecturer, near)
+    follow(lecturer, far)
+    lecturer.send("step", unit="epoch")
+    stepped = lecturer.frame_where(lambda f: f.header["epoch"] == 1)
+    for student in (near, far):
+        seen = lead_until(lecturer, student, lambda f: f.header["epoch"] == 1)
+        assert seen.header["history"]["train_loss"] == stepped.header["history"]["train_loss"]
+
+
 def test_a_fork_on_the_other_process_starts_from_the_leaders_state(servers, sockets):
     one, two = servers
     code, key = start_class(one.url)
