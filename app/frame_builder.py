@@ -22,7 +22,7 @@ import numpy as np
 
 from app import frame_content as content
 from app.frame_extras import Extra
-from app.frames import FrameArray, delta, encode_frame
+from app.frames import FrameArray, FrameStream, delta, encode_frame
 from engine.config import ExperimentConfig
 from engine.snapshot import Snapshot
 from engine.trainer import EpochRecord, Trainer
@@ -42,6 +42,13 @@ class PageState:
     pair: list[str] | None = None
     config: ExperimentConfig | None = None  # the trainer replaces its config on every change
     maps: dict[str, np.ndarray] = field(default_factory=dict)  # the map codes it has, by name
+    # The page's zlib stream, when its frames go to it alone (a tab's; a room's
+    # frames, built once for many pages, are compressed one by one).
+    stream: FrameStream | None = None
+
+    def fresh(self) -> "PageState":
+        """An empty state for the same page: its frames start a new stream, if any."""
+        return PageState(stream=FrameStream() if self.stream else None)
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,8 @@ def build_frame(moment: Moment, page: PageState, compress: bool) -> bytes:
     )
     page.history_version = trainer.history.version
     page.pair, page.config = pair, config
-    return encode_frame(header, as_deltas(arrays, page, fresh=reset or new_data), compress)
+    arrays = as_deltas(arrays, page, fresh=reset or new_data)
+    return encode_frame(header, arrays, compress, page.stream)
 
 
 MAPS = frozenset({"output", "neurons", "representation_output"})  # sent on every frame

@@ -5,7 +5,9 @@ into its difference from the codes a page already has (``delta``), lays the
 arrays out back to back with no padding (the page copies each array out of
 the section, so none needs an aligned offset), lists them in the header's
 ``arrays`` table and, when asked, zlib-compresses the header and the arrays
-together.
+together: each frame on its own, or (``FrameStream``) as the next part of one
+stream per page, so a frame's header keys and unchanged maps compress against
+the frames before it.
 """
 
 import struct
@@ -21,7 +23,12 @@ MAGIC = b"NNPF"
 VERSION = 2
 PREFIX = struct.Struct("<4sBBI")  # magic, version, flags, header length
 COMPRESSED = 1  # the flag: everything after the prefix is one zlib stream
+STREAMED = 2  # the flag: everything after the prefix continues the page's zlib stream
+STREAM_START = 4  # with STREAMED: a new stream starts here (the page drops the old one)
 ZLIB_LEVEL = 1  # level 1 gets most of the gain on smooth maps for a fraction of the time
+# A page's stream: the full 32 KB window (about 5 frames back), a smaller hash
+# (160 KB a tab in all): a default frame 1.25 KB → 0.9 KB, in the same CPU time.
+STREAM_WINDOW_BITS, STREAM_MEMORY_LEVEL = 15, 6
 # 64 shades per map: twice TensorFlow Playground's 30, and 6-bit codes compress well.
 LEVELS = 64
 BOUND = 1e6  # a map's range is clipped to ±BOUND (a diverged network's values are not)
@@ -120,8 +127,31 @@ def float_array(name: str, values: Array) -> FrameArray:
     return FrameArray(name, np.ascontiguousarray(values, dtype=np.float32))
 
 
-def encode_frame(header: dict[str, Any], arrays: Sequence[FrameArray], compress: bool) -> bytes:
-    """The frame's bytes; ``header`` gains the ``arrays`` table.
+class FrameStream:
+    """One page's zlib stream: each frame is flushed (``Z_SYNC_FLUSH``) so the page
+    can read it whole, and the next one goes on from the same state."""
+
+    def __init__(self) -> None:
+        self._zlib = zlib.compressobj(
+            ZLIB_LEVEL, zlib.DEFLATED, STREAM_WINDOW_BITS, STREAM_MEMORY_LEVEL
+        )
+        self._started = False
+
+    def compress(self, body: bytes) -> tuple[int, bytes]:
+        """The flags and bytes of the stream's next frame."""
+        flags = STREAMED if self._started else STREAMED | STREAM_START
+        self._started = True
+        return flags, self._zlib.compress(body) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
+
+
+def encode_frame(
+    header: dict[str, Any],
+    arrays: Sequence[FrameArray],
+    compress: bool,
+    stream: FrameStream | None = None,
+) -> bytes:
+    """The frame's bytes; ``header`` gains the ``arrays`` table. Compressed on its
+    own, or as the next part of ``stream`` (a page's) when there is one.
 
     Arrays that share their data (the same object) share their bytes: the later
     entry points at the earlier one's offset.
@@ -138,6 +168,9 @@ def encode_frame(header: dict[str, Any], arrays: Sequence[FrameArray], compress:
     text = orjson.dumps({**header, "arrays": table})
     body = b"".join([text, *chunks])
     # The header compresses too (to half: its keys repeat), in the same call.
-    if compress:
-        body = zlib.compress(body, ZLIB_LEVEL)
-    return PREFIX.pack(MAGIC, VERSION, COMPRESSED if compress else 0, len(text)) + body
+    flags = 0
+    if compress and stream is not None:
+        flags, body = stream.compress(body)
+    elif compress:
+        flags, body = COMPRESSED, zlib.compress(body, ZLIB_LEVEL)
+    return PREFIX.pack(MAGIC, VERSION, flags, len(text)) + body

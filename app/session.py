@@ -13,6 +13,7 @@ from app import protocol
 from app.error_slots import GENERAL
 from app.fragments import Fragments, notice
 from app.frame_builder import Moment, PageState, build_frame
+from app.frames import FrameStream
 from app.lessons import Lesson, find_step
 from app.notices import Notices
 from app.page_views import PageViews
@@ -44,7 +45,8 @@ class Session:
         self.fragments = fragments
         self.notices = Notices(fragments, send)
         self._compress = compress
-        self.page = PageState()  # what this tab's page has been sent
+        # What this tab's page has been sent; its frames are one zlib stream.
+        self.page = PageState(stream=FrameStream() if compress else None)
         self.pump = Pump(self.trainer, self._frame, send, self._prepare, self._stopped, **pacing)
         self._pending: dict[str, Any] = {}  # config changes accepted, not yet in force
         # Called with every moment this session draws: a room streams it to followers.

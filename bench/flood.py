@@ -31,7 +31,7 @@ from pathlib import Path
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from bench.tab_client import frame_header
+from bench.tab_client import FrameHeaders
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -71,6 +71,7 @@ async def flood(url: str, kind: str, seconds: float, queue: multiprocessing.Queu
     sent, frames, outcome, began = 0, 0, "still open", time.monotonic()
     try:
         async with connect(url, compression=None, max_size=2**24) as ws:
+            frame_header = FrameHeaders()
 
             async def ack_frames() -> None:  # a rebuilding tab gets (and acks) frames
                 nonlocal frames
@@ -101,6 +102,7 @@ async def player(url: str, window: tuple[float, float]) -> float:
     """A playing tab: its frames a second inside the window."""
     frames = 0
     async with connect(url, compression=None, max_size=2**24) as ws:
+        frame_header = FrameHeaders()
         await ws.send('{"type": "play"}')
         while (now := time.monotonic()) < window[1]:
             try:
@@ -117,8 +119,10 @@ async def stepper(url: str, window: tuple[float, float]) -> list[float]:
     """A paused tab that clicks Step again as soon as the last click was answered."""
     latencies = []
     async with connect(url, compression=None, max_size=2**24) as ws:
-        while not isinstance(await ws.recv(), bytes):  # the first frame
+        frame_header = FrameHeaders()
+        while not isinstance(first := await ws.recv(), bytes):
             pass
+        frame_header(first)  # the stream's start
         await ws.send('{"type": "ack", "frame": 1}')
         while (clicked := time.monotonic()) < window[1]:
             await ws.send('{"type": "step", "unit": "batch"}')

@@ -38,7 +38,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.tab_client import Tab, frame_header, open_tab
+from bench.tab_client import Tab, open_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -61,7 +61,7 @@ async def tab(url: str, window: tuple[float, float], change_every: float) -> Cli
 
     def on_frame(tab: Tab, message: bytes, arrived: float) -> None:
         nonlocal pending
-        header = frame_header(message)
+        header = tab.header(message)
         tab.send(f'{{"type":"ack","frame":{header["frame"]}}}')
         measuring = start <= arrived < end
         if measuring:

@@ -36,7 +36,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 from bench.load import cpu_seconds, percentile, process_tree
-from bench.tab_client import Tab, frame_header, open_tab
+from bench.tab_client import Tab, open_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 RATES = (0.03, 0.01)  # the lecturer toggles between them: a live change, no rebuild
@@ -112,7 +112,7 @@ async def follower(url: str, window: tuple[float, float]) -> tuple[int, list[tup
 
     def on_frame(tab: Tab, message: bytes, arrived: float) -> None:
         nonlocal frames, rate
-        header = frame_header(message)
+        header = tab.header(message)
         tab.send(f'{{"type":"ack","frame":{header["frame"]}}}')
         now = time.time()
         if window[0] <= now < window[1]:
@@ -152,7 +152,7 @@ async def lecturer(
 
     def on_frame(tab: Tab, message: bytes, arrived: float) -> None:
         nonlocal frames
-        tab.send(f'{{"type":"ack","frame":{frame_header(message)["frame"]}}}')
+        tab.send(f'{{"type":"ack","frame":{tab.header(message)["frame"]}}}')
         frames += window[0] <= time.time() < window[1]
 
     tab = await open_tab(url, on_frame, headers=[("Cookie", f"nnp_lecturer={key}")])

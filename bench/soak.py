@@ -31,7 +31,7 @@ from pathlib import Path
 from websockets.asyncio.client import connect
 
 from bench.load import percentile, process_tree, start_server
-from bench.tab_client import frame_header
+from bench.tab_client import FrameHeaders
 
 RATES = ("0.03", "0.01")
 
@@ -49,6 +49,7 @@ async def tab(
             bucket_end = start + interval * (int((now - start) // interval) + 1)
             until = min(end, bucket_end + random.uniform(0, interval * 0.5))
         async with connect(url, compression=None, max_size=2**22) as ws:
+            frame_header = FrameHeaders()
             await ws.send(json.dumps({"type": "play"}))
             rate, next_change = 0, now + random.uniform(1, 5)
             while (now := time.monotonic()) < until:

@@ -13,6 +13,7 @@ import json
 import time
 import zlib
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from websockets.client import ClientProtocol
 from websockets.frames import Opcode
@@ -22,12 +23,27 @@ from websockets.uri import parse_uri
 MAX_FRAME = 2**22
 
 
-def frame_header(message: bytes) -> dict:
-    """A frame's JSON header (docs/protocol.md: magic, version, flags, header length,
-    then the body, zlib-compressed when flag 1 is set; only the header is inflated)."""
-    flags, length = message[5], int.from_bytes(message[6:10], "little")
-    body = zlib.decompressobj().decompress(message[10:], length) if flags & 1 else message[10:]
-    return json.loads(body[:length])
+COMPRESSED, STREAMED, STREAM_START = 1, 2, 4  # a frame's flags (docs/protocol.md)
+
+
+class FrameHeaders:
+    """One connection's reader of frame headers (docs/protocol.md: magic, version,
+    flags, header length, then the body). A frame compressed on its own has only
+    its header inflated; a streamed one is inflated whole, as the stream's next part."""
+
+    def __init__(self) -> None:
+        self._stream: Any = None
+
+    def __call__(self, message: bytes) -> dict:
+        flags, length = message[5], int.from_bytes(message[6:10], "little")
+        body = message[10:]
+        if flags & STREAM_START:
+            self._stream = zlib.decompressobj()
+        if flags & STREAMED:
+            body = self._stream.decompress(body)
+        elif flags & COMPRESSED:
+            body = zlib.decompressobj().decompress(body, length)
+        return json.loads(body[:length])
 
 
 OnFrame = Callable[["Tab", bytes, float], None]
@@ -42,6 +58,7 @@ class Tab(asyncio.Protocol):
     def __init__(self, url: str, on_frame: OnFrame, on_text: OnText | None = None) -> None:
         self._ws = ClientProtocol(parse_uri(url), max_size=MAX_FRAME)
         self._on_frame, self._on_text = on_frame, on_text
+        self.header = FrameHeaders()  # this connection's: its frames may be one stream
         self._transport: asyncio.Transport | None = None
         loop = asyncio.get_running_loop()
         self.opened: asyncio.Future[None] = loop.create_future()

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.frame_builder import Moment, PageState
+from app.frame_builder import Moment
 from app.pump import Send
 from app.rooms.challenge import Goal, Result
 from app.rooms.follower import Follower
@@ -209,7 +209,7 @@ class Room:
             self.stream.followers.discard(view)
             pump = leader.pump
             pump.frame_number = max(pump.frame_number, self.stream.last_number)
-            pump.unacked, leader.page = None, PageState()
+            pump.unacked, leader.page = None, leader.page.fresh()
             pump.owe()
             pump.wake()
 

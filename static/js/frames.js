@@ -5,6 +5,8 @@ const MAGIC = "NNPF";
 const VERSION = 2;
 const BODY_START = 10; // magic (4) + version (1) + flags (1) + header length (4)
 const COMPRESSED = 1; // flag: the body (header and arrays) is one zlib stream
+const STREAMED = 2; // flag: the body continues this connection's zlib stream
+const STREAM_START = 4; // with STREAMED: a new stream starts with this frame
 
 const ARRAY_TYPES = {
   uint8: Uint8Array,
@@ -81,6 +83,7 @@ export class FrameArray {
 export class FrameDecoder {
   constructor() {
     this.maps = new Map(); // name → the codes the last frame with that name carried
+    this.stream = null; // the connection's zlib stream, for STREAMED frames
   }
 
   /** Decode one binary message into {header, arrays: {name: FrameArray}}. */
@@ -91,12 +94,12 @@ export class FrameDecoder {
     if (magic !== MAGIC) throw new FrameError(`not a frame (magic ${JSON.stringify(magic)})`);
     if (bytes[4] !== VERSION) throw new FrameError(`frame version ${bytes[4]}, expected ${VERSION}`);
     const headerLength = new DataView(buffer).getUint32(6, true);
-    let body = buffer.slice(BODY_START);
-    if (bytes[5] & COMPRESSED) body = await inflate(body);
-    if (headerLength > body.byteLength) throw new FrameError("frame header runs past the frame");
-    const text = new TextDecoder().decode(new Uint8Array(body, 0, headerLength));
-    const header = JSON.parse(text);
-    const section = body.slice(headerLength);
+    const flags = bytes[5];
+    const body = buffer.slice(BODY_START);
+    const { header, section } =
+      flags & STREAMED
+        ? await this.readStreamed(body, flags, headerLength)
+        : split(flags & COMPRESSED ? await inflate(body) : body, headerLength);
     const arrays = {};
     for (const spec of header.arrays ?? []) {
       const array = new FrameArray(spec, section);
@@ -105,6 +108,15 @@ export class FrameDecoder {
       arrays[spec.name] = array;
     }
     return { header, arrays };
+  }
+
+  /** A streamed frame's header and arrays: as many bytes as its header says it holds. */
+  async readStreamed(body, flags, headerLength) {
+    if (flags & STREAM_START) this.stream = new StreamInflater();
+    if (!this.stream) throw new FrameError("a streamed frame before its stream started");
+    this.stream.write(body);
+    const header = parseHeader(await this.stream.take(headerLength), headerLength);
+    return { header, section: await this.stream.take(arraysEnd(header.arrays ?? [])) };
   }
 
   /** A delta plus the codes it is relative to; Uint8Array arithmetic wraps mod 256. */
@@ -116,6 +128,66 @@ export class FrameDecoder {
     const codes = array.data;
     for (let i = 0; i < codes.length; i++) codes[i] += previous[i];
   }
+}
+
+/** One connection's zlib stream. Each frame's part ends with a sync flush, so it
+ * comes out whole; its header says how many bytes that is, and the reader never
+ * waits for bytes the part does not hold. */
+class StreamInflater {
+  constructor() {
+    const stream = new DecompressionStream("deflate");
+    this.writer = stream.writable.getWriter();
+    this.reader = stream.readable.getReader();
+    this.chunks = [];
+    this.size = 0;
+  }
+
+  write(bytes) {
+    // Not awaited: the write completes only as the reader takes the output.
+    this.writer.write(new Uint8Array(bytes)).catch(() => {});
+  }
+
+  /** The next ``count`` bytes out of the stream. */
+  async take(count) {
+    while (this.size < count) {
+      const { value, done } = await this.reader.read();
+      if (done) throw new FrameError("the frame stream ended");
+      this.chunks.push(value);
+      this.size += value.byteLength;
+    }
+    const all = new Uint8Array(this.size);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      all.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    const rest = all.slice(count);
+    this.chunks = rest.byteLength ? [rest] : [];
+    this.size = rest.byteLength;
+    return all.slice(0, count).buffer;
+  }
+}
+
+/** Where a frame's arrays end in its section (an array may share an earlier one's bytes). */
+function arraysEnd(specs) {
+  let end = 0;
+  for (const spec of specs) {
+    const Type = ARRAY_TYPES[spec.dtype];
+    if (!Type) throw new FrameError(`unknown dtype ${spec.dtype} for ${spec.name}`);
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    end = Math.max(end, spec.offset + count * Type.BYTES_PER_ELEMENT);
+  }
+  return end;
+}
+
+function parseHeader(buffer, headerLength) {
+  return JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 0, headerLength)));
+}
+
+/** A whole body as its header and the arrays' section. */
+function split(body, headerLength) {
+  if (headerLength > body.byteLength) throw new FrameError("frame header runs past the frame");
+  return { header: parseHeader(body, headerLength), section: body.slice(headerLength) };
 }
 
 async function inflate(buffer) {

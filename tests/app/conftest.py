@@ -41,18 +41,41 @@ class Frame:
     compressed: bool
 
 
+COMPRESSED, STREAMED, STREAM_START = 1, 2, 4  # the flags (docs/protocol.md)
+
+
+class Inflater:
+    """One page's side of the frames' compression: a frame on its own, or the next
+    part of the page's zlib stream (one per page, started again by STREAM_START)."""
+
+    def __init__(self) -> None:
+        self._stream: Any = None
+
+    def __call__(self, data: bytes) -> tuple[int, bytes]:
+        """The frame's flags and body, decompressed."""
+        flags = data[5]
+        assert flags in (0, COMPRESSED, STREAMED, STREAMED | STREAM_START), flags
+        if flags & STREAM_START:
+            self._stream = zlib.decompressobj()
+        if flags & STREAMED:
+            assert self._stream is not None, "a streamed frame before its stream started"
+            return flags, self._stream.decompress(data[10:])
+        return flags, zlib.decompress(data[10:]) if flags & COMPRESSED else data[10:]
+
+
 class FrameReader:
     """One page's frame reader. A delta map is added (mod 256) to the codes of the
     last frame that carried its name, so the reader keeps those, as the page does."""
 
     def __init__(self) -> None:
         self.maps: dict[str, np.ndarray] = {}
+        self.inflate = Inflater()
 
     def __call__(self, data: bytes) -> Frame:
         """Decode one binary frame, asserting every layout rule of the protocol."""
-        magic, version, flags, length = struct.unpack_from("<4sBBI", data)
-        assert magic == b"NNPF" and version == 2 and flags in (0, 1)
-        body = zlib.decompress(data[10:]) if flags & 1 else data[10:]
+        magic, version, _, length = struct.unpack_from("<4sBBI", data)
+        assert magic == b"NNPF" and version == 2
+        flags, body = self.inflate(data)
         header = json.loads(body[:length].decode("utf-8"))
         section = body[length:]
         raw, values, end, starts = {}, {}, 0, set()
@@ -73,7 +96,7 @@ class FrameReader:
             if dtype == np.uint8:
                 self.maps[entry["name"]] = array
                 values[entry["name"]] = _decode(array, entry)
-        return Frame(header, raw, values, len(data), bool(flags & 1))
+        return Frame(header, raw, values, len(data), flags != 0)
 
 
 def _decode(codes: np.ndarray, entry: dict[str, Any]) -> np.ndarray:

@@ -4,7 +4,6 @@ long it took, and every wait is bounded by turns of the event loop."""
 
 import asyncio
 import json
-import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +14,7 @@ from app.protocol import parse_message
 from app.session import Session
 from app.settings import Settings
 from engine.config import ExperimentConfig
+from tests.app.conftest import Inflater
 
 BATCH_SECONDS = 1e-4  # the work time one mini-batch takes on the fake clock
 
@@ -60,6 +60,7 @@ class Recorder:
         self.clock = clock
         self.sent: list[str | bytes] = []
         self.sent_at: list[float] = []  # the fake time of each frame
+        self._inflate, self._headers = Inflater(), []
         self.session = Session(
             ExperimentConfig.parse(config or {}),
             Fragments(env),
@@ -94,10 +95,12 @@ class Recorder:
 
     def header(self, index: int = -1) -> dict:
         """The JSON header of a sent frame (the last by default)."""
-        frame = self.frames[index]
-        flags, length = frame[5], int.from_bytes(frame[6:10], "little")
-        body = zlib.decompress(frame[10:]) if flags & 1 else frame[10:]  # docs/protocol.md
-        return json.loads(body[:length])
+        frames = self.frames
+        while len(self._headers) < len(frames):  # a stream reads in order, once
+            frame = frames[len(self._headers)]
+            length = int.from_bytes(frame[6:10], "little")  # docs/protocol.md
+            self._headers.append(json.loads(self._inflate(frame)[1][:length]))
+        return self._headers[index]
 
     async def message(self, kind: str, **fields: object) -> None:
         await self.session.handle(parse_message(json.dumps({"type": kind, **fields})))

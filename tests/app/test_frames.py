@@ -1,12 +1,15 @@
 """The frame encoder on its own: quantisation, layout, compression."""
 
 import json
+import zlib
 
 import numpy as np
 
+from app.frame_builder import PageState
 from app.frames import (
     LEVELS,
     FrameArray,
+    FrameStream,
     encode_frame,
     float_array,
     map_array,
@@ -90,3 +93,26 @@ def test_the_header_is_strict_json():
     text = data[10 : 10 + length].decode()
     assert "NaN" not in text
     assert json.loads(text) == {"type": "frame", "loss": None, "text": "é", "arrays": []}
+
+
+def test_a_pages_frames_are_one_zlib_stream_that_starts_with_a_flag():
+    stream = FrameStream()
+    maps = [np.full((48, 48), k, dtype=np.uint8) for k in (3, 3, 4)]
+    sent = [
+        encode_frame({"type": "frame", "frame": n}, [FrameArray("output", m)], True, stream)
+        for n, m in enumerate(maps)
+    ]
+    assert [data[5] for data in sent] == [6, 2, 2]  # stream start, then streamed
+    inflate = zlib.decompressobj()
+    for n, data in enumerate(sent):
+        body = inflate.decompress(data[10:])  # each part whole, once the ones before are
+        length = int.from_bytes(data[6:10], "little")
+        assert json.loads(body[:length])["frame"] == n
+        assert body[length:] == maps[n].tobytes()
+    alone = encode_frame({"type": "frame", "frame": 1}, [FrameArray("output", maps[1])], True)
+    assert len(sent[1]) < len(alone)  # the second frame compresses against the first
+
+
+def test_a_fresh_page_state_starts_a_new_stream_only_when_it_had_one():
+    assert PageState(stream=FrameStream()).fresh().stream is not None
+    assert PageState().fresh().stream is None
