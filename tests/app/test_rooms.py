@@ -241,3 +241,16 @@ def test_a_new_class_starts_paused_at_1x(client, room_tabs):
     code, key = start(client)
     lecturer = room_tabs(code, key).frame()
     assert not lecturer.header["playing"] and "epochs_per_frame" not in lecturer.header
+
+
+def test_a_second_lecturer_socket_is_told_and_closed_with_a_code_the_page_retries(
+    client, room_tabs
+):
+    code, key = start(client)
+    room_tabs(code, key).frame()
+    headers = {"cookie": f"nnp_lecturer={key}"}
+    with client.websocket_connect(f"/r/{code}/ws", headers=headers) as socket:
+        assert "already open in another lecturer tab" in socket.receive_text()
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_text()
+    assert closed.value.code == 4409  # not a deliberate close: a dropped socket's claim lapses

@@ -105,3 +105,51 @@ def test_a_lecturer_leads_two_students_who_follow_read_only(browser, server, scr
     assert [text.split("place ")[1] for text in places] == ["1 of 2", "2 of 2"]
     lecturer.click("#room-recall")
     students[1].wait_for_selector("#room-status[data-mode=following]")
+
+
+# Every WebSocket a page opens, so the test can drop one as a network would.
+RECORD_SOCKETS = """
+window.sockets = [];
+const Native = window.WebSocket;
+window.WebSocket = class extends Native {
+  constructor(...args) {
+    super(...args);
+    window.sockets.push(this);
+  }
+};
+"""
+# Each change of the page's connection state, with the notice it showed.
+WATCH_CONNECTION = """() => {
+  window.connections = [];
+  const root = document.getElementById('playground');
+  new MutationObserver(() => window.connections.push(
+    `${root.dataset.connected}: ${document.getElementById('connection-text').textContent}`
+  )).observe(root, {attributeFilter: ['data-connected']});
+}"""
+
+
+def test_a_lecturers_page_reconnects_by_itself_and_the_class_carries_on(browser, server):
+    lecturer_context = browser.new_context(viewport=SIZE)
+    lecturer_context.add_init_script(RECORD_SOCKETS)
+    lecturer = lecturer_context.new_page()
+    lecturer.set_default_timeout(30_000)
+    lecturer.goto(f"{server.url}/?dataset=xor")
+    lecturer.click("#start-class")
+    code = lecturer.inner_text("#room-code")
+    student = browser.new_context(viewport=SIZE).new_page()
+    student.set_default_timeout(30_000)
+    student.goto(f"{server.url}/r/{code}")
+    student.wait_for_selector("#room-status[data-mode=following]")
+    lecturer.click("#play")
+    student.wait_for_function(EPOCH_AT_LEAST, arg=2)
+    lecturer.evaluate(WATCH_CONNECTION)
+    lecturer.evaluate("window.sockets.at(-1).close(4000, 'dropped')")  # not a deliberate close
+    lecturer.wait_for_function("window.connections.at(-1)?.startsWith('true')")
+    lost = lecturer.evaluate("window.connections[0]")
+    assert lost == "false: Connection to the server lost; reconnecting…"
+    assert lecturer.evaluate("window.sockets.length") == 2  # one reconnect, nobody clicked
+    # The lecturer leads again, still playing: the student follows on.
+    resumed = epoch(lecturer)
+    for page in (lecturer, student):
+        page.wait_for_function(EPOCH_AT_LEAST, arg=resumed + 3)
+    assert lecturer.locator("#pause").is_visible()
