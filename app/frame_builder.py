@@ -41,6 +41,7 @@ class PageState:
     data_version: int | None = None
     pair: list[str] | None = None
     config: ExperimentConfig | None = None  # the trainer replaces its config on every change
+    speed: float = 1.0  # epochs per frame: a new page's menu, and a new session, start at 1×
     maps: dict[str, np.ndarray] = field(default_factory=dict)  # the map codes it has, by name
     # The page's zlib stream, when its frames go to it alone (a tab's; a room's
     # frames, built once for many pages, are compressed one by one).
@@ -62,6 +63,7 @@ class Moment:
     pair: list[str]  # the representation view's axes
     at_record: bool  # the network is the one the last history record measured
     extras: tuple[Extra, ...] = ()  # what the tab's optional views add (app/page_views.py)
+    speed: float = 1.0  # epochs per frame while playing
 
     @cached_property
     def snapshot(self) -> Snapshot:
@@ -102,6 +104,10 @@ def build_frame(moment: Moment, page: PageState, compress: bool) -> bytes:
     }
     if page.config is not config:
         header["config"] = config.model_dump()
+    # Only a speed the page's menu may not show: one a lesson step set, or a room's
+    # lecturer resumed (the page's own changes come back here too, and agree).
+    if moment.speed != page.speed:
+        header["epochs_per_frame"] = moment.speed
     if config.dropout > 0:
         header["dropped"] = content.dropped(trainer)
     arrays = content.maps(trainer, moment.snapshot)
@@ -122,7 +128,7 @@ def build_frame(moment: Moment, page: PageState, compress: bool) -> bytes:
         trainer.data_version,
     )
     page.history_version = trainer.history.version
-    page.pair, page.config = pair, config
+    page.pair, page.config, page.speed = pair, config, moment.speed
     arrays = as_deltas(arrays, page, fresh=reset or new_data)
     return encode_frame(header, arrays, compress, page.stream)
 

@@ -183,6 +183,7 @@ class Session:
             self.views.pair(self.trainer),
             pump.at_record,
             (*self.views.extras(self.trainer), *self.data.extras()),
+            pump.epochs_per_frame,
         )
         frame = build_frame(self.data.with_token(moment, self.page), self.page, self._compress)
         for watch in self.watchers:

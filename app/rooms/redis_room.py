@@ -11,6 +11,8 @@ the processes share lives in Redis (docs/design.md, "Rooms"):
 - ``room:{code}:state``: the leader's trainer (engine/trainer_state.py), saved
   every tick while the lecturer is here and when they leave: forks on other
   processes and a lecturer who reconnects anywhere start from it;
+- ``room:{code}:play``: the leader's play state (app/rooms/play.py), saved with
+  the state: a lecturer who reconnects plays on at the same speed;
 - ``room:{code}:leader``: which socket leads, expiring ``LEAD_TICKS`` ticks after
   its process stops refreshing it (so a lecturer whose process died can resume);
 - ``room:{code}:ids``: a counter, so student ids are unique across processes;
@@ -43,6 +45,7 @@ from redis.exceptions import RedisError
 
 from app.frame_builder import Moment
 from app.rooms.challenge import Goal
+from app.rooms.play import Play
 from app.rooms.relay import Publisher, Relay
 from app.rooms.room import Room, RoomsUnavailableError
 from app.rooms.views import Row
@@ -64,7 +67,7 @@ Write = Callable[[Pipeline], Any]  # queues one command on the pipeline
 
 def keys(code: str) -> dict[str, str]:
     base = f"room:{code}"
-    names = ("students", "state", "leader", "ids", "frames", "control")
+    names = ("students", "state", "play", "leader", "ids", "frames", "control")
     return {"room": base} | {name: f"{base}:{name}" for name in names}
 
 
@@ -157,14 +160,20 @@ class RedisRoom(Room):
         async with unavailable():
             if not await self.redis.set(self.k["leader"], self._token, nx=True, px=lease):
                 return False
-            blob = await self.redis.get(self.k["state"])
+            blob, play = await self.redis.mget(self.k["state"], self.k["play"])
         if blob:  # the latest saved state: the lecturer resumes where the class was
             self.trainer = trainer_state.load(blob)
+        self.play = Play.load(play)
         return True
 
     async def release_lead(self) -> None:
         with contextlib.suppress(RedisError, OSError):
-            await self.redis.set(self.k["state"], trainer_state.dump(self.trainer), ex=self.ttl)
+            await (
+                self.redis.pipeline(transaction=False)
+                .set(self.k["state"], trainer_state.dump(self.trainer), ex=self.ttl)
+                .set(self.k["play"], self.play.dump(), ex=self.ttl)  # as ``leave`` kept it
+                .execute()
+            )
             if await self.redis.get(self.k["leader"]) == self._token.encode():
                 await self.redis.delete(self.k["leader"])
 
@@ -186,10 +195,11 @@ class RedisRoom(Room):
         if self.leader is not None:
             lease = int(LEAD_TICKS * self.tick_seconds * 1000) + 1000
             pipe.set(self.k["state"], trainer_state.dump(self.trainer), ex=self.ttl)
+            pipe.set(self.k["play"], Play.of(self.leader.pump).dump(), ex=self.ttl)
             pipe.set(self.k["leader"], self._token, px=lease)
         if self.last_active != self._touched:  # activity: the room lives another ttl
             self._touched = self.last_active
-            for name in ("room", "state", "ids"):
+            for name in ("room", "state", "play", "ids"):
                 pipe.expire(self.k[name], self.ttl)
         pipe.expire(self.k["students"], self.ttl)  # rows written since the last activity
         pipe.exists(self.k["leader"])

@@ -1,7 +1,8 @@
 """A class: its lecturer's trainer, the stream its students follow, and the students.
 
 The room keeps the leader's trainer, not the lecturer's socket: a lecturer who
-reloads or moves to another device (the lecturer link) picks up the same run.
+reloads or moves to another device (the lecturer link) picks up the same run,
+playing or paused at the speed it had (app/rooms/play.py).
 The stream's source is the leader's session, or a spotlighted student's fork;
 while a spotlight is on, the lecturer's page follows the stream too (the
 leader's own frames wait, and its training with them, as for any tab that
@@ -21,6 +22,7 @@ from app.frame_builder import Moment
 from app.pump import Send
 from app.rooms.challenge import Goal, Result
 from app.rooms.follower import Follower
+from app.rooms.play import Play
 from app.rooms.stream import Stream
 from app.session import Session
 from engine.trainer import Trainer
@@ -69,6 +71,7 @@ class Room:
     goal: Goal | None = None
     students: dict[str, Student] = field(default_factory=dict)
     board: list[Any] = field(default_factory=list)  # the class table's rows, last tick
+    play: Play = field(default_factory=Play)  # the leader's, as it left (or as saved)
     _source: Session | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -78,12 +81,15 @@ class Room:
     # The lecturer
 
     def lead(self, session: Session, send: Send) -> None:
+        """The lecturer's socket leads, playing (or not) at the speed the last one left."""
+        self.play.resume(session.pump)
         self.leader, self.lecturer_send = session, send
         self.lecturer_view = Follower(send, self._wanted)
         self._refresh_source()
 
     def leave(self, session: Session) -> None:
         if self.leader is session:
+            self.play = Play.of(session.pump)
             if self.lecturer_view is not None:
                 self.stream.followers.discard(self.lecturer_view)
             self.leader = self.lecturer_send = self.lecturer_view = None

@@ -45,12 +45,18 @@ COOKIE = "nnp_lecturer"
 MAX_FORM_BYTES = 4096  # a config query is a few hundred bytes
 NO_ROOM_CLOSE = 4404  # an application close code: no such room (expired, or mistyped)
 UNAVAILABLE_CLOSE = 1011  # the rooms' Redis cannot be reached
+# Another lecturer socket leads: the page retries, since a dropped socket's claim
+# lapses (at once here when the server saw it go; with Redis, within a few ticks).
+LEAD_HELD_CLOSE = 4409
 NO_ROOM = (
     "No class has the code {code}: check it with your lecturer "
     "(a class ends after {hours:g} h without activity)."
 )
 GUESSING = "Too many wrong class codes from your address: wait a minute, then try again."
-TWO_LECTURERS = "This class is already open in another lecturer tab: close that one first."
+TWO_LECTURERS = (
+    "This class is already open in another lecturer tab: close that one first "
+    "(this page keeps trying meanwhile)."
+)
 
 
 def _client(request: Request | WebSocket) -> str:
@@ -226,7 +232,7 @@ async def _refuse(websocket: WebSocket, text: str, code: int = FULL_CLOSE) -> No
 async def _lecture(websocket: WebSocket, room: Room, send: Any) -> None:
     state = websocket.app.state
     if not await room.claim_lead():
-        await _refuse(websocket, TWO_LECTURERS)
+        await _refuse(websocket, TWO_LECTURERS, LEAD_HELD_CLOSE)
         return
     if len(state.sessions) >= state.settings.max_sessions:
         await room.release_lead()

@@ -139,6 +139,11 @@ async function drawFrame({ header, arrays }) {
   if (header.reset) root.dataset.resets = String(Number(root.dataset.resets) + 1);
   files?.setToken(header.token);
   if (header.config) applyConfig(header.config);
+  if (header.epochs_per_frame !== undefined) {
+    // A speed the server set: a lesson step's, or the one a class's lecturer resumed.
+    controls.syncSpeed(header.epochs_per_frame);
+    view.record("speed");
+  }
   controls.syncTransport(header);
   showMetrics(header);
   state.outputRange = header.output_range;

@@ -10,6 +10,7 @@ from starlette.websockets import WebSocketDisconnect
 from app.rooms.backends import MemoryRooms
 from app.rooms.guard import JoinGuard
 from app.rooms.keys import ALPHABET, clean_nickname, hash_key, normalise_code
+from app.rooms.play import Play
 from app.settings import Settings
 from engine.trainer import Trainer
 from tests.app.conftest import FAST, Tab
@@ -214,3 +215,42 @@ def test_release_fork_explore_and_rejoin(app, client, room_tabs):
     back = student.frame()
     assert back.header["reset"] and back.header["epoch"] == 1  # the lecturer's state again
     assert room.students["s1"].mode == "following"
+
+
+def test_a_lecturer_who_reconnects_plays_on_at_the_same_speed(app, client, room_tabs):
+    code, key = start(client)
+    headers = {"cookie": f"nnp_lecturer={key}"}
+    with client.websocket_connect(f"/r/{code}/ws", headers=headers) as socket:
+        first = Tab(socket)
+        first.frame()
+        first.send("speed", epochs_per_frame=4)
+        first.send("play")
+        playing = first.frame()
+        while not playing.header["playing"] or "epochs_per_frame" not in playing.header:
+            playing = first.frame()
+        assert playing.header["epochs_per_frame"] == 4
+    room = app.state.rooms._rooms[code]
+    assert room.leader is None and room.play == Play(playing=True, epochs_per_frame=4)
+    resumed = room_tabs(code, key).frame()
+    assert resumed.header["playing"] and resumed.header["epochs_per_frame"] == 4
+    assert resumed.header["epoch"] >= playing.header["epoch"]
+    assert room.leader.pump.playing and room.leader.pump.epochs_per_frame == 4
+
+
+def test_a_new_class_starts_paused_at_1x(client, room_tabs):
+    code, key = start(client)
+    lecturer = room_tabs(code, key).frame()
+    assert not lecturer.header["playing"] and "epochs_per_frame" not in lecturer.header
+
+
+def test_a_second_lecturer_socket_is_told_and_closed_with_a_code_the_page_retries(
+    client, room_tabs
+):
+    code, key = start(client)
+    room_tabs(code, key).frame()
+    headers = {"cookie": f"nnp_lecturer={key}"}
+    with client.websocket_connect(f"/r/{code}/ws", headers=headers) as socket:
+        assert "already open in another lecturer tab" in socket.receive_text()
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_text()
+    assert closed.value.code == 4409  # not a deliberate close: a dropped socket's claim lapses

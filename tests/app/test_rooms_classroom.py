@@ -53,7 +53,7 @@ def test_the_spotlight_shows_a_students_fork_on_the_lecturers_screen_too(client,
     stepped = explorer.roundtrip("step", unit="epoch")
     assert lecturer.frame().header["epoch"] == watcher.frame().header["epoch"] == 4
     assert stepped.header["epoch"] == 4
-    assert "spotlight on Student 1" in fragment(lecturer, 'id="room-class"')
+    assert "Spotlight on Student 1" in fragment(lecturer, 'id="room-class"')
     lecturer.send("spotlight", student=None)
     back = lecturer.frame()  # the leader's own run again, whole
     assert back.header["reset"] and back.header["epoch"] == 0
@@ -80,7 +80,7 @@ def test_a_challenge_ranks_met_goals_then_fewer_parameters_then_fewer_epochs(cli
     lecturer.send("release")  # any lecturer message scores the forks and sends the table
     table = fragment(lecturer, "✓.*✓")  # both met the goal
     assert table.index('data-student="s1"') < table.index('data-student="s2"')
-    assert "challenge: xor" in table
+    assert "Challenge: xor" in table
     assert "place 1 of 2" in fragment(small, "place 1")
     assert "place 2 of 2" in fragment(large, "place 2")
 

@@ -76,3 +76,25 @@ def test_presenter_mode_comes_back_from_the_url_and_fits_at_a_zoom_of_150_percen
         assert output_map_is_on_screen(page)
     finally:
         context.close()
+
+
+def test_presenter_mode_in_a_class_keeps_the_bar_on_one_row_and_the_output_on_screen(
+    browser, server, screenshots
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/?dataset=xor")
+        page.click("#start-class")
+        page.wait_for_selector("#room-count:has-text('0 students')")
+        page.keyboard.press("p")
+        expect(page.locator("#playground")).to_have_class("playground present")
+        page.wait_for_timeout(300)  # the charts follow the new layout on the resize event
+        assert px(page, "#room-code", "fontSize") >= 30
+        assert px(page, "#room-release", "fontSize") >= 16
+        assert page.locator("#room").bounding_box()["height"] < 60  # one row
+        expect(page.locator("#room-panel")).to_be_hidden()  # folded, as the side tabs are
+        assert output_map_is_on_screen(page)
+        page.screenshot(path=str(screenshots / "presenter-room.png"))
+    finally:
+        context.close()

@@ -123,6 +123,27 @@ def test_a_lecturer_whose_process_died_resumes_on_the_other(servers, sockets):
     assert lead_until(resumed, student, lambda f: f.header["epoch"] == 4)
 
 
+def test_a_lecturer_who_moves_to_the_other_process_plays_on_at_the_same_speed(servers, sockets):
+    one, two = servers
+    code, key = start_class(one.url)
+    lecturer = sockets(one.url, code, key)
+    lecturer.frame()
+    lecturer.send("speed", epochs_per_frame=4)
+    lecturer.send("play")
+    lecturer.frame_where(lambda f: f.header["playing"] and f.header.get("epochs_per_frame") == 4)
+    lecturer.close()  # its process saves the play state as it lets the lead go
+    for _ in range(ATTEMPTS):
+        moved = sockets(two.url, code, key)
+        message = moved.receive()
+        if not isinstance(message, str) or "already open in another lecturer tab" not in message:
+            break
+        time.sleep(PAUSE)
+    else:
+        pytest.fail("the closed lecturer socket's claim was never let go")
+    first = message if not isinstance(message, str) else moved.frame(ack=False)
+    assert first.header["playing"] and first.header["epochs_per_frame"] == 4
+
+
 def test_a_class_through_nginx_with_websocket_upgrades(nginx, sockets):
     code, key = start_class(nginx)
     lecturer = sockets(nginx, code, key)
