@@ -1,19 +1,19 @@
-// The confusion matrix of a multi-class problem, as a small table under the
-// output's accuracy: rows are the true classes, columns the predicted ones,
-// each class's header in its colour (and, for an upload, its label's text).
-// Two-class frames carry no matrix, and the table is hidden.
+// The confusion matrix of a multi-class problem, in its own panel under the side
+// views (under the accuracy it pushed the output map off a 720 px screen):
+// rows are the true classes, columns the predicted ones, each class's header
+// in its colour (and, for an upload, its label's text). Two-class frames
+// carry no matrix, and the panel is hidden.
 
 import { CLASS_COLOURS } from "./palette.js";
 
 export class ConfusionTable {
-  /** after: the element the table follows (the metrics table). */
-  constructor(after) {
+  /** panel: the (hidden) panel the table goes in. */
+  constructor(panel) {
+    this.panel = panel;
     this.table = document.createElement("table");
     this.table.className = "metrics confusion";
     this.table.id = "confusion";
-    this.table.hidden = true;
-    this.table.style.fontSize = "0.8rem"; // a side note to the accuracy, not a headline
-    after.after(this.table);
+    panel.append(this.table);
     this.key = "";
   }
 
@@ -22,13 +22,13 @@ export class ConfusionTable {
   draw(header, names = null) {
     const matrix = header.confusion;
     if (!matrix) {
-      this.table.hidden = true;
+      this.panel.hidden = true;
       return;
     }
     const key = JSON.stringify([matrix, names]);
-    if (key === this.key && !this.table.hidden) return;
+    if (key === this.key && !this.panel.hidden) return;
     this.key = key;
-    this.table.hidden = false;
+    this.panel.hidden = false;
     const swatch = (k) => {
       const cell = document.createElement("th");
       cell.scope = "col";

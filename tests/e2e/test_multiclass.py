@@ -1,5 +1,5 @@
 """A multi-class problem on the page: K output nodes, the output map coloured by
-class, and the confusion matrix under the accuracy."""
+class, and the confusion matrix in its side panel."""
 
 import pytest
 from playwright.sync_api import expect
@@ -49,6 +49,7 @@ def test_a_four_class_spiral_trains_to_four_coloured_regions(playground, screens
     assert float(page.locator("#test-accuracy").inner_text().rstrip("%")) >= 90
     # The confusion matrix: a header row and one row per class.
     expect(page.locator("#confusion tr")).to_have_count(5)
+    assert page.evaluate("document.documentElement.scrollHeight") <= 720
     shares = page.evaluate(CLASS_SHARES, OKABE_ITO)
     assert all(share > 0.08 for share in shares), shares
     page.screenshot(path=screenshots / "four-class-spiral.png")
