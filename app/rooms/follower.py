@@ -1,10 +1,15 @@
-"""One follower's mailbox: at most one unacked frame, and nothing queued behind it.
+"""One follower's mailbox: at most one unacked frame, and at most the newest full
+frame waiting behind it.
 
 Stream frames are deltas (only the history since the last frame), so a
-follower that misses one cannot draw the next: a frame offered while the page
-still draws the last is dropped and the follower marked out of sync. Its next
-frame is a full one (``Stream`` builds it once for every follower catching up),
-so a lagging page skips to the latest state instead of queueing behind it.
+follower that misses one cannot draw the next: a delta offered while the page
+still draws the last is dropped and the follower marked out of sync. A full
+frame of the same moment (``Stream`` builds it once for every follower catching
+up) is held instead, replacing any older one, and goes out the moment the page
+acks: a lagging page skips to the latest state, and does not wait a further
+frame interval for it. Were a newer delta sent meanwhile, the held frame is
+still the newest picture the page can have, but no delta follows it: the page
+gets it, and catches up again with the next full frame.
 """
 
 import asyncio
@@ -22,6 +27,8 @@ class Follower:
         self.synced = False  # has every frame so far: the next delta applies
         self.unacked: int | None = None
         self._slot: tuple[int, bytes] | None = None
+        self._held: tuple[int, bytes] | None = None  # a full frame, while the page draws
+        self._held_current = False  # no delta went out since it: the next applies to it
         self._wake = asyncio.Event()
 
     @property
@@ -34,21 +41,32 @@ class Follower:
         self._wake.set()
 
     def skip(self) -> None:
-        """The page is still drawing: this frame passes it by, never queued."""
+        """The page is still drawing: this delta passes it by, never queued."""
         self.synced = False
+        self._held_current = False
+
+    def hold(self, number: int, frame: bytes) -> None:
+        """The page is still drawing: this full frame goes out when it acks."""
+        self._held, self._held_current = (number, frame), True
 
     def desync(self) -> None:
         """The page's picture no longer belongs to the stream (it explored, or a
         spotlight switched the source): its next frame must be a full one."""
         self.synced = False
+        self._held = None
         self._catch_up()
 
     def ack(self, frame: int) -> None:
         """Stale acks (a frame from before a switch) are ignored."""
-        if frame == self.unacked:
-            self.unacked = None
-            if not self.synced:
-                self._catch_up()
+        if frame != self.unacked:
+            return
+        self.unacked = None
+        if self._held is not None:
+            self._slot, self._held = self._held, None
+            self.synced = self._held_current
+            self._wake.set()
+        if not self.synced:
+            self._catch_up()
 
     async def run(self) -> None:
         """Send until cancelled (the socket's route cancels it when the tab goes)."""

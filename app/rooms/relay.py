@@ -6,8 +6,9 @@ own ``PageState``, and one full frame when a relay asked for it; each goes out
 as ``HEAD`` (kind, frame number, the number of the frame the delta follows)
 plus the frame's bytes. ``Relay`` (every process with followers) hands them on
 like ``Stream``: a synced, free follower gets the delta; a follower still
-drawing skips it; a follower catching up (new, lagging, or the chain broke)
-waits for the next full frame, which the relay asks for once however many wait.
+drawing skips it, and holds the moment's full frame if there is one; a follower
+catching up (new, lagging, or the chain broke) gets the next full frame, which
+the relay asks for once however many wait.
 """
 
 import struct
@@ -92,7 +93,11 @@ class Relay:
                     follower.offer(number, frame)
         else:
             for follower in self.followers:
-                if follower.free and not follower.synced:
+                if follower.synced:  # this moment's delta reached it
+                    continue
+                if follower.free:
                     follower.offer(number, frame)
+                else:
+                    follower.hold(number, frame)
         if kind != DELTA_THEN_FULL and any(f.free and not f.synced for f in self.followers):
             self.want()

@@ -8,6 +8,7 @@ import pytest
 from starlette.websockets import WebSocketDisconnect
 
 from app.rooms.backends import MemoryRooms
+from app.rooms.follower import Follower
 from app.rooms.guard import JoinGuard
 from app.rooms.keys import ALPHABET, clean_nickname, hash_key, normalise_code
 from app.rooms.play import Play
@@ -124,10 +125,39 @@ def test_a_lagging_student_skips_to_a_full_frame_instead_of_queueing(app, client
     for _ in range(3):
         lecturer.roundtrip("step", unit="epoch")
     slow.send("ack", frame=first.header["frame"])
-    lecturer.frame()  # the leader's next frame is the catch-up
+    # The newest full frame waited for the ack: no further leader frame is needed.
     caught_up = slow.frame()
     assert caught_up.header["reset"] and caught_up.header["epoch"] == 3
     assert len(caught_up.header["history"]["epoch"]) == 3
+    lecturer.roundtrip("step", unit="epoch")
+    assert slow.frame().header["epoch"] == 4  # and the deltas follow it
+
+
+def test_a_full_frame_held_behind_a_newer_delta_still_goes_and_the_page_catches_up():
+    """The held frame is the newest picture the page can have even when a delta went
+    out after it; once it is drawn, the follower asks for a full frame again."""
+    sent: list[bytes] = []
+    asked: list[int] = []
+
+    async def send(frame: str | bytes) -> None:
+        sent.append(frame)
+
+    async def scenario() -> None:
+        follower = Follower(send, lambda: asked.append(1))
+        runner = asyncio.create_task(follower.run())
+        follower.offer(1, b"one")
+        await asyncio.sleep(0)
+        follower.skip()  # delta 2 while frame 1 is drawn
+        follower.hold(2, b"full two")
+        follower.skip()  # delta 3 passes too: the held frame is behind the chain
+        follower.ack(1)
+        await asyncio.sleep(0)
+        assert sent == [b"one", b"full two"] and not follower.synced
+        follower.ack(2)
+        assert len(asked) == 2  # once on the stale hold, once more when it was drawn
+        runner.cancel()
+
+    asyncio.run(scenario())
 
 
 @pytest.mark.parametrize("settings", [Settings(max_followers=1, **FAST)])
