@@ -67,8 +67,7 @@ async def tab(url: str, window: tuple[float, float], change_every: float) -> Cli
         if measuring:
             stats.frames += 1
             stats.bytes += len(message)
-        config = header.get("config")
-        if pending and config and config["learning_rate"] == pending[0]:
+        if pending and header["learning_rate"] == pending[0]:
             if measuring:
                 stats.latencies.append(arrived - pending[1])
             pending = None

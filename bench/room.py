@@ -117,9 +117,8 @@ async def follower(url: str, window: tuple[float, float]) -> tuple[int, list[tup
         now = time.time()
         if window[0] <= now < window[1]:
             frames += 1
-        config = header.get("config")
-        if config and config["learning_rate"] != rate:
-            rate = config["learning_rate"]
+        if header["learning_rate"] is not None and header["learning_rate"] != rate:
+            rate = header["learning_rate"]
             seen.append((rate, now))
 
     tab = await open_tab(url, on_frame)
@@ -139,7 +138,10 @@ async def followers(url: str, count: int, window: tuple[float, float]) -> list:
 
 
 def client_process(url: str, count: int, window: tuple[float, float], queue) -> None:
-    queue.put(asyncio.run(followers(url, count, window)))
+    """The followers' results, and the cores this process used meanwhile."""
+    cpu, wall = time.process_time(), time.monotonic()
+    results = asyncio.run(followers(url, count, window))
+    queue.put((results, (time.process_time() - cpu) / (time.monotonic() - wall)))
 
 
 async def lecturer(
@@ -191,7 +193,8 @@ def stage(args, base: str, count: int, servers: list[int]) -> dict:
     lecturer_frames, changes, cpu = asyncio.run(
         lecturer(url, key, window, args.change_every, lambda: cpu_seconds(pids))
     )
-    results = [r for _ in clients for r in queue.get(timeout=args.seconds + 120)]
+    batches = [queue.get(timeout=args.seconds + 120) for _ in clients]
+    results = [r for batch, _ in batches for r in batch]
     for client in clients:
         client.join(timeout=30)
     ok = [r for r in results if not isinstance(r, BaseException)]
@@ -209,6 +212,7 @@ def stage(args, base: str, count: int, servers: list[int]) -> dict:
         "fps_median": statistics.median(rates) if rates else float("nan"),
         "fps_p5": percentile(rates, 5),
         "server_cores": cpu / args.seconds,
+        "client_cores": sum(cores for _, cores in batches),
         "server_ms_per_frame": 1000
         * cpu
         / max(1, sum(frames for frames, _ in ok) + lecturer_frames),
