@@ -1,6 +1,7 @@
 """A class in real browsers: a lecturer and two students, each in their own context."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_presenter import output_map_is_on_screen
 
@@ -55,6 +56,9 @@ def test_a_lecturer_leads_two_students_who_follow_read_only(browser, server, scr
         " === 'Ada|<b>Bob</b>'"
     )
     assert lecturer.locator(".room-nick").all_inner_texts() == ["Ada", "<b>Bob</b>"]  # escaped
+    # Under each name, in small print: the network, the epoch, the test loss, the parameters.
+    expect(lecturer.locator(".room-facts").first).to_contain_text("epoch")
+    expect(lecturer.locator(".room-facts").first).to_contain_text("params")
     lecturer.click("#step", modifiers=["Shift"])
     for page in students:
         page.wait_for_function(EPOCH_AT_LEAST, arg=1)
