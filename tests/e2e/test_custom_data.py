@@ -12,7 +12,7 @@ from tests.e2e.test_multiclass import CLASS_SHARES, OKABE_ITO
 
 pytestmark = pytest.mark.e2e
 
-SMALL_CSV = "x1,x2,label\n-3,-3,blue\n3,3,orange\n"
+SMALL_CSV = "x1,x2,label\n-3,-3,no\n3,3,yes\n"  # sorted by name: no is −1, yes is +1
 # Two clusters, drawn with the mouse: (x1, x2, class).
 DRAWN = [(x, y, 1) for x in (2, 3, 4) for y in (1.5, 3, 4.5)] + [
     (x, y, -1) for x in (-4, -3, -2) for y in (-4.5, -3, -1.5)
