@@ -190,8 +190,8 @@ def _classification(labels: list[_Label]) -> tuple[Array, tuple[str, ...]]:
             f"the file has {len(keys)} different labels ({shown}, …); "
             f"at most {MAX_CLASSES} classes are allowed",
         )
-    if not numeric and (long := next((k for k in keys if len(str(k)) > MAX_NAME_CHARS), None)):
-        label = next(lab for lab in labels if lab.text == long)
+    if long := next((k for k in keys if len(texts[k]) > MAX_NAME_CHARS), None):
+        label = next(lab for lab in labels if key_of(lab) == long)
         raise label.row.error(
             2, f"the class name {_quote(label.text)} is longer than {MAX_NAME_CHARS} characters"
         )

@@ -41,14 +41,17 @@ class PageState:
     data_version: int | None = None
     pair: list[str] | None = None
     config: ExperimentConfig | None = None  # the trainer replaces its config on every change
-    speed: float = 1.0  # epochs per frame: a new page's menu, and a new session, start at 1×
+    # Epochs per frame, as the page's menu shows it. None: not known, so the next frame
+    # says (a page joining a room's stream, or a student's page as their fork begins).
+    speed: float | None = None
     maps: dict[str, np.ndarray] = field(default_factory=dict)  # the map codes it has, by name
     # The page's zlib stream, when its frames go to it alone (a tab's; a room's
     # frames, built once for many pages, are compressed one by one).
     stream: FrameStream | None = None
 
     def fresh(self) -> "PageState":
-        """An empty state for the same page: its frames start a new stream, if any."""
+        """An empty state for the same page, which has shown other frames meanwhile (its
+        menu, another source's speed): its frames start a new stream, if any."""
         return PageState(stream=FrameStream() if self.stream else None)
 
 
@@ -104,8 +107,8 @@ def build_frame(moment: Moment, page: PageState, compress: bool) -> bytes:
     }
     if page.config is not config:
         header["config"] = config.model_dump()
-    # Only a speed the page's menu may not show: one a lesson step set, or a room's
-    # lecturer resumed (the page's own changes come back here too, and agree).
+    # Only a speed the page's menu may not show: a new page's, one a lesson step set,
+    # or a room's lecturer resumed (the page's own changes come back here too, and agree).
     if moment.speed != page.speed:
         header["epochs_per_frame"] = moment.speed
     if config.dropout > 0:

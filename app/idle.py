@@ -47,8 +47,10 @@ class IdleTimer:
     def _check(self) -> None:
         now = self._loop.time()
         due = self._last + self._seconds
-        if self._waiter is None or now < due:  # a message came, or is being handled
-            self._handle = self._loop.call_at(max(due, now + 1e-3), self._check)
-            return
-        self._expired = True
-        self._waiter.cancel()
+        if now < due:  # a message came since the timer was set
+            self._handle = self._loop.call_at(due, self._check)
+        elif self._waiter is None:  # a message still being handled: look a period later
+            self._handle = self._loop.call_at(now + self._seconds, self._check)
+        else:
+            self._expired = True
+            self._waiter.cancel()

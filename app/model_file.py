@@ -304,15 +304,25 @@ def _class_names(value: object, config: ExperimentConfig) -> tuple[str, ...]:
     if (
         not isinstance(value, list)
         or len(value) != classes
-        or not all(isinstance(name, str) and 0 < len(name) <= MAX_NAME_CHARS for name in value)
+        or not all(_is_name(name) for name in value)
         or len(set(value)) != len(value)
     ):
         raise InputError(
             KEY,
             f"the data's class_names must be {classes or 'no'} distinct texts of 1 to "
-            f"{MAX_NAME_CHARS} characters, one per class",
+            f"{MAX_NAME_CHARS} printable characters, one per class",
         )
     return tuple(value)
+
+
+def _is_name(name: object) -> bool:
+    """A class name as an upload gives one: printable text, trimmed, 1 to 40 characters."""
+    return (
+        isinstance(name, str)
+        and 0 < len(name) <= MAX_NAME_CHARS
+        and name == name.strip()
+        and name.isprintable()
+    )
 
 
 def build_trainer(model: ModelFile, kernels: bool = True) -> Trainer:

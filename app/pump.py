@@ -99,8 +99,9 @@ class Pump:
             await self._prepare()  # what messages changed while it trained
             await self._after_training()
             self.frame_number += 1
+            self._owed = False  # before building: a frame owed meanwhile is owed still
             frame = self._build()
-            self.unacked, self._owed, self._shown_run = self.frame_number, False, self.run_number
+            self.unacked, self._shown_run = self.frame_number, self.run_number
             # One frame per interval on average: a frame sent early (it answered a
             # message) pushes the next one back by what it took.
             self._due = max(self._due, self._clock.now()) + self._interval

@@ -79,5 +79,6 @@ def feature_code(functions: dict[str, str]) -> dict[str, str]:
 
 
 def threshold(config: ExperimentConfig) -> float:
-    """The output at or above which a point is class +1 (None for K classes: the argmax)."""
+    """The output at or above which a point is class +1, with two classes (with K
+    classes the class is the argmax of the outputs)."""
     return get_activation(config.output_activation).threshold

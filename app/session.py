@@ -46,7 +46,8 @@ class Session:
         self.notices = Notices(fragments, send)
         self._compress = compress
         # What this tab's page has been sent; its frames are one zlib stream.
-        self.page = PageState(stream=FrameStream() if compress else None)
+        # A tab's page starts at 1× as its session does, and says so if it differs.
+        self.page = PageState(stream=FrameStream() if compress else None, speed=1.0)
         self.pump = Pump(self.trainer, self._frame, send, self._prepare, self._stopped, **pacing)
         self._pending: dict[str, Any] = {}  # config changes accepted, not yet in force
         # Called with every moment this session draws: a room streams it to followers.

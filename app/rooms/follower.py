@@ -49,6 +49,13 @@ class Follower:
         """The page is still drawing: this full frame goes out when it acks."""
         self._held, self._held_current = (number, frame), True
 
+    def enter(self) -> None:
+        """The page comes (back) to the stream from elsewhere (it joined, rejoined from
+        exploring, or a spotlight came on): the acks of what it drew meanwhile went
+        to another session, so nothing here waits for one. Its first frame is full."""
+        self.unacked = self._slot = self._held = None
+        self.desync()
+
     def desync(self) -> None:
         """The page's picture no longer belongs to the stream (it explored, or a
         spotlight switched the source): its next frame must be a full one."""

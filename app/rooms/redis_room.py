@@ -133,10 +133,11 @@ class RedisRoom(Room):
         return True
 
     def _refresh_source(self) -> None:
-        before = self._source
-        super()._refresh_source()
-        if self._source is not before:  # a new chain: relays catch up from its first frame
+        # A new chain, before the switch: the followers' requests for a full frame,
+        # made as it happens, go to the publisher of the frames they will get.
+        if self.source is not self._source:
             self._publisher = Publisher(self.compress)
+        super()._refresh_source()
 
     def shared_changed(self) -> None:
         goal = self.goal.model_dump_json() if self.goal else ""

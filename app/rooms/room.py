@@ -119,7 +119,7 @@ class Room:
         )
         self.students[student.id] = student
         self.stream.followers.add(student.follower)
-        student.follower.desync()
+        student.follower.enter()
         return student
 
     def drop(self, student: Student) -> None:
@@ -137,7 +137,7 @@ class Room:
     def rejoin(self, student: Student) -> None:
         self._end_fork(student)
         self.stream.followers.add(student.follower)
-        student.follower.desync()
+        student.follower.enter()
 
     def recall(self) -> None:
         """Every fork in this process ends; its students follow again."""
@@ -210,7 +210,7 @@ class Room:
             return
         if self.spotlight is not None and view not in self.stream.followers:
             self.stream.followers.add(view)
-            view.desync()
+            view.enter()
         elif self.spotlight is None and view in self.stream.followers:
             self.stream.followers.discard(view)
             pump = leader.pump

@@ -292,6 +292,7 @@ async def _follow(websocket: WebSocket, room: Room, send: Any) -> None:
             **session_options(state),
         )
         fork.pump.frame_number = room.stream.last_number  # acks keep rising across the switch
+        fork.page.speed = None  # the page shows the lecturer's speed: the fork says its own
         task = asyncio.create_task(fork.pump.run(), name="nnp-pump")
         state.sessions.add(fork)
 

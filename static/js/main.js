@@ -78,9 +78,12 @@ const socket = new Socket(root, {
     setConnection(true);
     // A new session: the old one's banner (idle, diverged) no longer holds.
     $("banner").textContent = "";
-    // Speed is the tab's, not the config's: a new session starts at 1×.
+    // Speed is the tab's, not the config's: a new session starts at 1×. A student's
+    // page in a class shows the class's speed, which is not theirs to send.
     const speed = $("speed").value;
-    if (Number(speed) !== 1) socket.send({ type: "speed", epochs_per_frame: speed });
+    if (Number(speed) !== 1 && !$("room-status")) {
+      socket.send({ type: "speed", epochs_per_frame: speed });
+    }
     // So are the optional views: the new session hears them again.
     hiddenSpace.resend();
     view.resend(send);

@@ -66,7 +66,6 @@ export class Socket {
     };
     root.addEventListener("htmx:wsOpen", (event) => {
       this.wrapper = event.detail.socketWrapper;
-      this.retries = 0;
       this.connection += 1;
       this.decoder = new FrameDecoder(); // a new session sends whole maps first
       this.handlers.open?.();
@@ -81,12 +80,18 @@ export class Socket {
       if (typeof message === "string") return; // an HTML fragment: htmx swaps it
       event.preventDefault();
       const connection = this.connection;
-      this.drawing = this.drawing.then(() => this.receive(message, connection));
+      // A frame that fails to draw is logged, and the ones after it still draw.
+      this.drawing = this.drawing
+        .then(() => this.receive(message, connection))
+        .catch((error) => console.warn("a frame failed to draw:", error));
     });
   }
 
   /** The socket closed: after a drop, try again later; after a deliberate close, wait. */
   closed(code) {
+    // Frames of this connection still being drawn are not acked: an ack sent now
+    // would wait in the extension's queue and reach the next session.
+    this.connection += 1;
     const reconnecting = !DELIBERATE.has(code);
     this.handlers.close?.({ code, reconnecting });
     if (!reconnecting) return;
@@ -105,6 +110,9 @@ export class Socket {
       console.warn("dropped a frame the page cannot read:", error);
       return;
     }
+    // A frame came: the connection works, and a later drop starts the waits afresh
+    // (not on open: a server that accepts, then refuses, would be retried at once).
+    this.retries = 0;
     try {
       await this.handlers.frame(frame);
     } finally {

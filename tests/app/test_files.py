@@ -224,7 +224,16 @@ def test_the_points_file_of_an_upload_names_its_classes_and_reads_back_the_same(
 
 @pytest.mark.parametrize(
     "names",
-    [["a", "b"], ["a", "a", "b"], ["a", "b", 3], ["a", "b", ""], ["a", "b", "x" * 41], "abc"],
+    [
+        ["a", "b"],
+        ["a", "a", "b"],
+        ["a", "b", 3],
+        ["a", "b", ""],
+        ["a", "b", "x" * 41],
+        ["a", "b", " c"],
+        ["a", "b", "c\n"],
+        "abc",
+    ],
 )
 def test_a_model_file_with_wrong_class_names_is_refused_and_changes_nothing(client, opened, names):
     tab, token = opened
@@ -234,13 +243,14 @@ def test_a_model_file_with_wrong_class_names_is_refused_and_changes_nothing(clie
     model["data"]["class_names"] = names
     answer = client.post(f"/model/{token}", content=json.dumps(model).encode())
     assert answer.status_code == 400
-    assert "class_names must be 3 distinct texts of 1 to 40 characters" in answer.json()["error"]
+    assert "class_names must be 3 distinct texts of 1 to 40 printable" in answer.json()["error"]
     assert tab.roundtrip("step", unit="epoch").header["class_names"] == ["a", "b", "c"]
 
 
-def test_a_class_name_longer_than_the_legend_shows_is_refused_with_its_line(client, opened):
+@pytest.mark.parametrize("long", [b"n" * 41, b"1" * 41])
+def test_a_class_name_longer_than_the_legend_shows_is_refused_with_its_line(client, opened, long):
     _, token = opened
-    answer = client.post(f"/upload/{token}", content=b"0,0,a\n1,1," + b"n" * 41 + b"\n")
+    answer = client.post(f"/upload/{token}", content=b"0,0,0\n1,1," + long + b"\n")
     assert answer.status_code == 400
     assert "line 2, column 3: the class name" in answer.json()["error"]
     assert "longer than 40 characters" in answer.json()["error"]

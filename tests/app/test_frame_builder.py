@@ -164,13 +164,15 @@ def test_a_binary_frame_has_no_class_fields(frame_reader):
 
 
 def test_the_speed_goes_when_it_differs_from_the_pages(frame_reader):
-    trainer, page, read = Trainer.from_config({"hidden": [3]}), PageState(), frame_reader()
+    trainer, page, read = Trainer.from_config({"hidden": [3]}), PageState(speed=1.0), frame_reader()
 
     def at(number: int, speed: float) -> Moment:
         return Moment(trainer, number, True, 0, ["x1", "x2"], True, speed=speed)
 
-    assert "epochs_per_frame" not in read(build_frame(at(1, 1.0), page, True)).header  # 1× as new
+    assert "epochs_per_frame" not in read(build_frame(at(1, 1.0), page, True)).header  # a tab's
     assert read(build_frame(at(2, 4.0), page, True)).header["epochs_per_frame"] == 4.0
     assert "epochs_per_frame" not in read(build_frame(at(3, 4.0), page, True)).header
     late = frame_reader()(build_frame(at(3, 4.0), PageState(), True))
     assert late.header["epochs_per_frame"] == 4.0  # a page that joins late hears it
+    unknown = frame_reader()(build_frame(at(4, 1.0), PageState(), True))
+    assert unknown.header["epochs_per_frame"] == 1.0  # ... even 1×: its menu may show another

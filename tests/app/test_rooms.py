@@ -284,3 +284,27 @@ def test_a_second_lecturer_socket_is_told_and_closed_with_a_code_the_page_retrie
         with pytest.raises(WebSocketDisconnect) as closed:
             socket.receive_text()
     assert closed.value.code == 4409  # not a deliberate close: a dropped socket's claim lapses
+
+
+def test_a_page_back_in_the_stream_waits_for_no_ack_that_went_elsewhere():
+    """A student who forked (or a lecturer whose spotlight ended) while drawing a stream
+    frame acked it to another session: back in the stream, nothing waits for that ack."""
+    sent: list[bytes] = []
+
+    async def send(frame: str | bytes) -> None:
+        sent.append(frame)
+
+    async def scenario() -> None:
+        follower = Follower(send, lambda: None)
+        runner = asyncio.create_task(follower.run())
+        follower.offer(1, b"one")
+        await asyncio.sleep(0)
+        assert not follower.free  # frame 1 drawn; its ack goes to the fork
+        follower.enter()  # rejoined
+        assert follower.free and not follower.synced
+        follower.offer(5, b"full five")
+        await asyncio.sleep(0)
+        assert sent == [b"one", b"full five"]
+        runner.cancel()
+
+    asyncio.run(scenario())
