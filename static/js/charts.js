@@ -177,6 +177,19 @@ class MapWithPoints {
   }
 
   /**
+   * The data's points moved into another space: ``array`` holds them all (a
+   * FrameArray, training points first), ``points`` their labels as the output
+   * chart has them.
+   */
+  setMovedPoints(array, points, range) {
+    const [xs, ys] = array.columns();
+    const n = points.trainLabels.length;
+    const train = [xs.slice(0, n), ys.slice(0, n)];
+    const test = [xs.slice(n), ys.slice(n)];
+    return this.setPoints(train, points.trainLabels, test, points.testLabels, range);
+  }
+
+  /**
    * Points as [xs, ys] with labels; labels coloured over the output's range, or
    * with more than 2 classes, each class index in its class's colour.
    */

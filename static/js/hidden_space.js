@@ -113,19 +113,7 @@ export class HiddenSpace {
       chart.setMap(map, view.x_range, view.y_range),
       this.boundary(view, output, (lo + hi) / 2),
     ];
-    if (points) {
-      const [xs, ys] = arrays.hidden_points.columns();
-      const n = points.trainLabels.length;
-      drawn.push(
-        chart.setPoints(
-          [xs.slice(0, n), ys.slice(0, n)],
-          points.trainLabels,
-          [xs.slice(n), ys.slice(n)],
-          points.testLabels,
-          header.output_range,
-        ),
-      );
-    }
+    if (points) drawn.push(chart.setMovedPoints(arrays.hidden_points, points, header.output_range));
     this.$("hidden-space-note").textContent = view.exact
       ? "The layer has 2 neurons: this plane is all it knows, and the line is the exact decision boundary."
       : "A plane through the layer's space: the line is where the output crosses its threshold on this plane.";

@@ -266,18 +266,8 @@ function showRepresentation(header, arrays, diverged) {
     );
   }
   if (arrays.representation_points && state.points) {
-    const [xs, ys] = arrays.representation_points.columns();
-    const n = state.points.trainLabels.length;
-    const p = state.points;
-    drawn.push(
-      representationChart.setPoints(
-        [xs.slice(0, n), ys.slice(0, n)],
-        p.trainLabels,
-        [xs.slice(n), ys.slice(n)],
-        p.testLabels,
-        header.output_range,
-      ),
-    );
+    const moved = arrays.representation_points;
+    drawn.push(representationChart.setMovedPoints(moved, state.points, header.output_range));
   }
   if (rep.plane && arrays.representation_output && !diverged) {
     const map = arrays.representation_output;

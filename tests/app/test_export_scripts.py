@@ -160,27 +160,26 @@ def test_the_pytorch_script_computes_the_engines_output_map(torch_outputs, name)
     np.testing.assert_allclose(outputs, expected, rtol=0, atol=1e-6)
 
 
-def test_the_numpy_script_runs_as_a_program(tmp_path):
-    model, _ = _model(CONFIGS["relu-sigmoid-squares"])
-    path = tmp_path / "model.py"
+def _demo_lines(config: str, folder) -> list[str]:
+    """What the NumPy script of the config's model prints, run as a program."""
+    model, _ = _model(CONFIGS[config])
+    path = folder / "model.py"
     path.write_text(render_script("numpy", model))
     result = subprocess.run(
-        [sys.executable, path], capture_output=True, text=True, check=True, cwd=tmp_path
+        [sys.executable, path], capture_output=True, text=True, check=True, cwd=folder
     )
-    lines = result.stdout.splitlines()
+    return result.stdout.splitlines()
+
+
+def test_the_numpy_script_runs_as_a_program(tmp_path):
+    lines = _demo_lines("relu-sigmoid-squares", tmp_path)
     assert len(lines) == 4
     assert lines[0].startswith("(  0.0,   0.0) -> ")
     assert all(line.endswith(("class +1", "class -1")) for line in lines)
 
 
 def test_a_four_class_numpy_script_prints_each_points_class(tmp_path):
-    model, _ = _model(CONFIGS["four-class-spiral"])
-    path = tmp_path / "model.py"
-    path.write_text(render_script("numpy", model))
-    result = subprocess.run(
-        [sys.executable, path], capture_output=True, text=True, check=True, cwd=tmp_path
-    )
-    lines = result.stdout.splitlines()
+    lines = _demo_lines("four-class-spiral", tmp_path)
     assert len(lines) == 4
     assert all(re.search(r"-> class [0-3] \(\d+\.\d% sure\)$", line) for line in lines), lines
 

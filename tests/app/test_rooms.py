@@ -17,6 +17,18 @@ from engine.trainer import Trainer
 from tests.app.conftest import FAST, Tab
 
 
+def class_of_one(client, room_tabs) -> tuple[str, Tab, Tab]:
+    """A class's code, its lecturer and one student following, each past their first
+    frame."""
+    code, key = start(client)
+    lecturer = room_tabs(code, key)
+    lecturer.frame()
+    student = room_tabs(code)
+    lecturer.frame()  # the newcomer's catch-up is the leader's next frame
+    student.frame()
+    return code, lecturer, student
+
+
 def start(client, query: str = "") -> tuple[str, str]:
     """Start a class as the client; return its code and the lecturer's key."""
     response = client.post("/rooms", data={"query": query}, follow_redirects=False)
@@ -92,12 +104,7 @@ def test_two_students_follow_the_lecturer_with_frames_encoded_once(app, client, 
 
 
 def test_a_student_cannot_drive_the_room_and_is_told_and_logged(client, room_tabs, caplog):
-    code, key = start(client)
-    lecturer = room_tabs(code, key)
-    lecturer.frame()
-    student = room_tabs(code)
-    lecturer.frame()
-    student.frame()
+    _, _, student = class_of_one(client, room_tabs)
     with caplog.at_level(logging.WARNING, logger="app.rooms.links"):
         for kind in ("play", "release", "spotlight"):
             student.send(kind)
@@ -222,12 +229,7 @@ def test_a_fork_trains_its_next_epoch_exactly_as_the_leader_would():
 
 
 def test_release_fork_explore_and_rejoin(app, client, room_tabs):
-    code, key = start(client)
-    lecturer = room_tabs(code, key)
-    lecturer.frame()
-    student = room_tabs(code)
-    lecturer.frame()
-    student.frame()
+    code, lecturer, student = class_of_one(client, room_tabs)
     student.send("fork")
     assert "has not released the class" in next(t for t in iter(student.text, None) if "error" in t)
     lecturer.roundtrip("step", unit="epoch")

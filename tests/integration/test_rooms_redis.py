@@ -7,10 +7,23 @@ import time
 import httpx2 as httpx
 import pytest
 
+from tests.app.conftest import Frame
 from tests.integration.conftest import Socket, lead_until, start_class
 
 ATTEMPTS = 100  # reconnects, PAUSE apart, while the dead process's lecturer claim runs out
 PAUSE = 0.1
+
+
+def lead_again(sockets, base: str, code: str, key: str) -> tuple[Socket, str | Frame]:
+    """The lecturer's socket on ``base``, once the old socket's claim on the lead has
+    lapsed or been let go; and the first message it got."""
+    for _ in range(ATTEMPTS):
+        socket = sockets(base, code, key)
+        message = socket.receive()
+        if not isinstance(message, str) or "already open in another lecturer tab" not in message:
+            return socket, message
+        time.sleep(PAUSE)
+    pytest.fail("the old lecturer socket's claim on the lead never lapsed")
 
 
 def follow(lecturer: Socket, student: Socket) -> None:
@@ -104,14 +117,7 @@ def test_a_lecturer_whose_process_died_resumes_on_the_other(servers, sockets):
     lecturer.fragment('id="room-class"')  # a tick after the last step: its state is saved
     one.process.kill()
     student.fragment("The lecturer is away")  # once the dead process's claim lapses
-    for _ in range(ATTEMPTS):
-        resumed = sockets(two.url, code, key)
-        message = resumed.receive()
-        if not isinstance(message, str) or "already open in another lecturer tab" not in message:
-            break
-        time.sleep(PAUSE)
-    else:
-        pytest.fail("the dead process's lecturer claim never ran out")
+    resumed, message = lead_again(sockets, two.url, code, key)
     if isinstance(message, str):
         first = resumed.frame()
     else:
@@ -132,14 +138,7 @@ def test_a_lecturer_who_moves_to_the_other_process_plays_on_at_the_same_speed(se
     lecturer.send("play")
     lecturer.frame_where(lambda f: f.header["playing"] and f.header.get("epochs_per_frame") == 4)
     lecturer.close()  # its process saves the play state as it lets the lead go
-    for _ in range(ATTEMPTS):
-        moved = sockets(two.url, code, key)
-        message = moved.receive()
-        if not isinstance(message, str) or "already open in another lecturer tab" not in message:
-            break
-        time.sleep(PAUSE)
-    else:
-        pytest.fail("the closed lecturer socket's claim was never let go")
+    moved, message = lead_again(sockets, two.url, code, key)
     first = message if not isinstance(message, str) else moved.frame(ack=False)
     assert first.header["playing"] and first.header["epochs_per_frame"] == 4
 
