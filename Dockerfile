@@ -46,10 +46,11 @@ RUN groupadd --gid 10001 playground \
     && useradd --create-home --uid 10001 --gid 10001 --shell /usr/sbin/nologin playground
 COPY --from=build /opt/nn-playground /opt/nn-playground
 
-# Compile the engine's kernels into the image, so no container pays for it at
-# start; the cache is readable by every user and needs no write access, so
-# `docker run --read-only` and `--user` with any uid use it as it is.
-RUN python -c "from engine.fast import warm_up; print(f'kernels ready in {warm_up():.1f} s')" \
+# Compile the kernels (the engine's and the frames') into the image, so no
+# container pays for it at start; the cache is readable by every user and
+# needs no write access, so `docker run --read-only` and `--user` with any uid
+# use it as it is.
+RUN python -c "from app.main import warm_up; print(f'kernels ready in {warm_up():.1f} s')" \
     && chmod -R a+rX /opt/nn-playground/kernels
 
 USER 10001:10001

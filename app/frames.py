@@ -19,6 +19,8 @@ import numpy as np
 import orjson
 from isal import isal_zlib
 
+from app import fast_codes
+
 MAGIC = b"NNPF"
 VERSION = 2
 PREFIX = struct.Struct("<4sBBI")  # magic, version, flags, header length
@@ -94,16 +96,23 @@ _CODES = np.rint(np.arange(LEVELS) * (255 / (LEVELS - 1))).astype(np.uint8)
 def map_array(name: str, values: Array, value_range: Range) -> FrameArray:
     """A map quantised over a fixed range."""
     lo, hi = value_range
+    if fast_codes.ready():
+        bounds = np.array([[lo, hi]], dtype=float)
+        codes = fast_codes.encode(values.reshape(1, -1), bounds, False, BOUND, _CODES)
+        return FrameArray(name, codes.reshape(values.shape), range=value_range)
     return FrameArray(name, quantize(values, float(lo), float(hi)), range=value_range)
 
 
 def stacked_map_array(name: str, stack: Array) -> FrameArray:
     """Maps (k, g, g), each quantised over its own [min, max]."""
     flat = stack.reshape(len(stack), -1)
+    bounds = np.empty((len(stack), 2))
+    if fast_codes.ready():
+        codes = fast_codes.encode(flat, bounds, True, BOUND, _CODES)
+        return FrameArray(name, codes.reshape(stack.shape), ranges=bounds.tolist())
     # fmin/fmax skip NaN and clip inf: the bounds are finite, as JSON needs. Rounded
     # bounds keep the header short, and the codes are made with the same values.
     # Float64 bounds, or float32 maps would print as -0.961899995803833.
-    bounds = np.empty((len(stack), 2))
     np.fmin.reduce(flat, axis=1, out=bounds[:, 0])
     np.fmax.reduce(flat, axis=1, out=bounds[:, 1])
     np.fmin(bounds, BOUND, out=bounds)

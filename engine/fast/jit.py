@@ -125,11 +125,13 @@ def _unsaved(dispatcher: Any) -> Any:
 
 
 def kernel(fn: Callable | None = None, **options: Any) -> Any:
-    """Compile ``fn`` with the engine's numba options (usable bare or with options)."""
+    """Compile ``fn`` with the engine's numba options, which ``options`` override
+    (usable bare or with options)."""
     if fn is None:
         return lambda f: kernel(f, **options)
+    options = {**OPTIONS, **options}
     if CACHE_DIR is None:
-        return numba.njit(**OPTIONS, **options)(fn)
+        return numba.njit(**options)(fn)
     # numba reads its cache directory (and locator) when njit sets up the cache, so
     # setting them for that moment sends our kernels to CACHE_DIR and leaves anyone
     # else's be.
@@ -139,7 +141,7 @@ def kernel(fn: Callable | None = None, **options: Any) -> Any:
     if not CACHE_WRITABLE:
         config.CACHE_LOCATOR_CLASSES = f"{__name__}.ReadOnlyLocator"
     try:
-        dispatcher = numba.njit(cache=True, **OPTIONS, **options)(fn)
+        dispatcher = numba.njit(cache=True, **options)(fn)
     finally:
         config.CACHE_DIR, config.CACHE_LOCATOR_CLASSES = previous
     return dispatcher if CACHE_WRITABLE else _unsaved(dispatcher)
