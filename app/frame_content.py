@@ -29,15 +29,6 @@ def number(value: float | None) -> float | None:
     return float(f"{value:.6g}")
 
 
-def json_array(values: np.ndarray, finite: bool = False) -> list[Any]:
-    """Nested lists, rounded, with None where a value is not finite (``finite``: the
-    caller knows every value is, and the check is skipped)."""
-    rounded = values.round(DECIMALS)
-    if finite:
-        return rounded.tolist()
-    return np.where(np.isfinite(rounded), rounded, None).tolist()
-
-
 def output_range(config: ExperimentConfig) -> tuple[float, float]:
     """The values the output map spans, as the output activation states them."""
     return get_activation(config.output_activation).output_range
@@ -100,15 +91,17 @@ def history(records: Sequence[EpochRecord]) -> dict[str, list[Any]]:
 
 
 def network(trainer: Trainer) -> dict[str, Any]:
-    """Sizes, features and every weight and bias, for the network diagram."""
+    """Sizes, features and every weight and bias, for the network diagram: rounded
+    arrays, which the frame's JSON writes as nested lists (a diverged network's
+    non-finite values as null) with no Python list made on the way."""
     net = trainer.network
-    finite = bool(np.isfinite(net.params).all())  # one check for every layer
+    layers = net.layer_views(net.params.round(DECIMALS))
     return {
         "sizes": net.sizes,
         "features": trainer.config.features,
         "activation": trainer.config.activation,
-        "weights": [json_array(layer.W, finite) for layer in net.layers],
-        "biases": [json_array(layer.b, finite) for layer in net.layers],
+        "weights": [weights for weights, _ in layers],
+        "biases": [biases for _, biases in layers],
     }
 
 

@@ -174,7 +174,8 @@ def encode_frame(
         table.append(array.entry(offset))
         chunks.append(array.data.tobytes())
         offset += array.data.nbytes
-    text = orjson.dumps({**header, "arrays": table})
+    # NumPy arrays in the header (the weights) become nested lists, NaN and inf null.
+    text = orjson.dumps({**header, "arrays": table}, option=orjson.OPT_SERIALIZE_NUMPY)
     body = b"".join([text, *chunks])
     # The header compresses too (to half: its keys repeat), in the same call.
     flags = 0

@@ -93,6 +93,7 @@ class Network:
         self.grads = np.zeros(total)
         self.weight_mask = np.zeros(total, dtype=bool)  # True where an entry is a weight
         self.layers: list[Layer] = []
+        self._parts: list[tuple[slice, slice, tuple[int, int]]] = []  # each layer's W and b
         start = 0
         for i, (n_w, n_b, n_g) in enumerate(shapes):
             fan_in, fan_out = self.sizes[i], self.sizes[i + 1]
@@ -112,7 +113,13 @@ class Network:
                 layer.gamma, layer.dgamma = self.params[g], self.grads[g]
             self.weight_mask[w] = True
             self.layers.append(layer)
+            self._parts.append((w, b, (fan_in, fan_out)))
             start = g.stop
+
+    def layer_views(self, flat: Array) -> list[tuple[Array, Array]]:
+        """Each layer's (W, b) as views of ``flat``, an array laid out like ``params``
+        (a rounded copy of it, say, made in one call for every layer)."""
+        return [(flat[w].reshape(shape), flat[b]) for w, b, shape in self._parts]
 
     def __deepcopy__(self, memo: dict[int, Any]) -> "Network":
         """A copy whose layers view its own ``params`` and ``grads`` (a plain deep copy

@@ -461,8 +461,10 @@ class Trainer:
 
     def maps(self, output_resolution: int, neuron_resolution: int) -> Snapshot:
         """What one picture needs: the output map fine, the neuron and feature maps coarse."""
-        fine = self.snapshot(output_resolution)
-        coarse = self.snapshot(neuron_resolution)
+        features = self.config.features
+        with np.errstate(all="ignore"):  # once for both: a frame asks for them every time
+            fine = snapshot(self.network, features, output_resolution, self.kernels)
+            coarse = snapshot(self.network, features, neuron_resolution, self.kernels)
         return Snapshot(fine.output, coarse.neurons, coarse.features)
 
 

@@ -39,6 +39,8 @@ class Kernels:
         self._adam = self.settings[OPTIMIZER] == ADAM
         self._widths = network.sizes[1:-1]
         self.rows = n_rows(network)
+        # Each layer's rows of the unit buffers, as Python slices for the maps' views.
+        self._outputs = [slice(int(r[ROW_OUT]), int(r[ROW_OUT] + r[FAN_OUT])) for r in self.layers]
         self._units = np.zeros((5, self.rows, 0), dtype=F32)
         self._inv_std = np.zeros(self.rows, dtype=F32)
         self._batch_targets = np.zeros(0)
@@ -153,4 +155,4 @@ class Kernels:
         inputs = np.ascontiguousarray(inputs, dtype=float)
         z, h = self._scratch_for(len(inputs)), np.empty((self.rows, len(inputs)), dtype=F32)
         training.evaluate_units(inputs, self.network.params, self.layers, self._running(), z, h)
-        return [h[row[ROW_OUT] : row[ROW_OUT] + row[FAN_OUT]].T for row in self.layers]
+        return [h[rows].T for rows in self._outputs]

@@ -176,3 +176,14 @@ def test_the_speed_goes_when_it_differs_from_the_pages(frame_reader):
     assert late.header["epochs_per_frame"] == 4.0  # a page that joins late hears it
     unknown = frame_reader()(build_frame(at(4, 1.0), PageState(), True))
     assert unknown.header["epochs_per_frame"] == 1.0  # ... even 1×: its menu may show another
+
+
+def test_a_diverged_networks_weights_are_null_in_the_header_and_the_rest_rounded(frame_reader):
+    trainer = Trainer.from_config({"hidden": [2]})
+    layer = trainer.network.layers[0]
+    layer.W[0, 0], layer.W[1, 1], layer.b[0] = float("nan"), float("inf"), 0.123456789
+    frame = frame_reader()(build_frame(moment(trainer, 1), PageState(), compress=True))
+    weights, biases = frame.header["network"]["weights"], frame.header["network"]["biases"]
+    assert weights[0][0][0] is None and weights[0][1][1] is None
+    assert biases[0][0] == 0.1235
+    assert [len(w) for w in weights] == [2, 2] and [len(b) for b in biases] == [2, 1]

@@ -187,3 +187,15 @@ def test_initialize_resets_the_running_statistics():
     net.initialize(np.random.default_rng(0))
     np.testing.assert_array_equal(net.layers[0].running_mean, 0)
     np.testing.assert_array_equal(net.layers[0].running_var, 1)
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_layer_views_of_a_copy_of_params_are_each_layers_weights_and_biases(batch_norm):
+    net = Network(3, [4, 2], batch_norm=batch_norm, outputs=3, output="linear")
+    copy = net.params * 2
+    views = net.layer_views(copy)
+    assert len(views) == len(net.layers)
+    for (weights, biases), layer in zip(views, net.layers, strict=True):
+        np.testing.assert_array_equal(weights, 2 * layer.W)
+        np.testing.assert_array_equal(biases, 2 * layer.b)
+        assert np.shares_memory(weights, copy) and weights.flags.c_contiguous
