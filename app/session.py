@@ -83,8 +83,8 @@ class Session:
             await self.send_banner()
 
     def is_valid_ack(self, message: protocol.Message | InputError | None) -> bool:
-        """An ack for a frame that was sent: one lost would stall the tab."""
-        return isinstance(message, protocol.Ack) and message.frame <= self.pump.frame_number
+        """The ack of the frame the page draws: one lost would stall the tab."""
+        return isinstance(message, protocol.Ack) and message.frame == self.pump.unacked
 
     async def report(self, error: InputError) -> None:
         await self.notices.report(error)

@@ -165,11 +165,14 @@ async def receive(
                 return
             if event["type"] == "websocket.disconnect":
                 return
-            # One message per pass of the event loop: queued messages are read without
-            # waiting, and a tab that floods must not keep the other tabs from running.
-            await asyncio.sleep(0)
             message = _read(event, budget, settings.max_message_bytes, parse)
             valid_ack = session.is_valid_ack(message)
+            # One message per pass of the event loop: queued messages are read without
+            # waiting, and a tab that floods must not keep the other tabs from running.
+            # The ack of the frame the page draws is one per frame, so it goes on at
+            # once (a pass less per frame).
+            if not valid_ack:
+                await asyncio.sleep(0)
             if message is None or not budget.allow(valid_ack):
                 flood = budget.overflow()
                 if flood is Flood.SUSTAINED:

@@ -124,3 +124,21 @@ def test_an_error_goes_to_its_controls_slot_or_to_the_general_one(key, slot, mes
 )  # fmt: skip
 def test_nesting_is_counted_outside_strings_before_parsing(text, deep):
     assert nests_deeper_than(text, 32) is deep
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"type":"ack","frame":0}', '{"type":"ack","frame":4127}', '{"frame": 4127, "type": "ack"}'],
+)
+def test_an_ack_reads_the_same_as_the_page_writes_it_or_otherwise(text):
+    ack = parse_message(text)
+    assert isinstance(ack, Ack) and ack.frame == json.loads(text)["frame"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"type":"ack","frame":007}', '{"type":"ack","frame":-1}', '{"type":"ack","frame":1.5}'],
+)
+def test_an_ack_that_is_not_plain_json_or_not_a_frame_number_is_refused(text):
+    with pytest.raises(InputError):
+        parse_message(text)
