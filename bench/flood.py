@@ -31,7 +31,7 @@ from pathlib import Path
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from bench.tab_client import FrameHeaders
+from bench.tab_client import FrameHeaders, run
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -95,7 +95,7 @@ async def flood(url: str, kind: str, seconds: float, queue: multiprocessing.Queu
 
 
 def flood_process(url: str, kind: str, seconds: float, queue: multiprocessing.Queue) -> None:
-    asyncio.run(flood(url, kind, seconds, queue))
+    run(flood(url, kind, seconds, queue))
 
 
 async def player(url: str, window: tuple[float, float]) -> float:
@@ -200,7 +200,7 @@ def main() -> None:
                     target=flood_process, args=(url, kind, START + args.seconds, queue)
                 )
                 flooder.start()
-            figures = asyncio.run(measure(url, args.tabs, window, server.pid))
+            figures = run(measure(url, args.tabs, window, server.pid))
             outcome = ""
             if flooder:
                 sent, frames, ended = queue.get(timeout=30)

@@ -38,7 +38,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.tab_client import Tab, open_tab
+from bench.tab_client import Tab, open_tab, run
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -106,7 +106,7 @@ async def many_tabs(url: str, count: int, window: tuple[float, float], change_ev
 
 def client_process(url, count, window, change_every, queue) -> None:
     cpu, wall = time.process_time(), time.monotonic()
-    stats = asyncio.run(many_tabs(url, count, window, change_every))
+    stats = run(many_tabs(url, count, window, change_every))
     queue.put((stats, (time.process_time() - cpu) / (time.monotonic() - wall)))
 
 

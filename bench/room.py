@@ -36,7 +36,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 from bench.load import cpu_seconds, percentile, process_tree
-from bench.tab_client import Tab, open_tab
+from bench.tab_client import Tab, open_tab, run
 
 ROOT = Path(__file__).resolve().parent.parent
 RATES = (0.03, 0.01)  # the lecturer toggles between them: a live change, no rebuild
@@ -140,7 +140,7 @@ async def followers(url: str, count: int, window: tuple[float, float]) -> list:
 def client_process(url: str, count: int, window: tuple[float, float], queue) -> None:
     """The followers' results, and the cores this process used meanwhile."""
     cpu, wall = time.process_time(), time.monotonic()
-    results = asyncio.run(followers(url, count, window))
+    results = run(followers(url, count, window))
     queue.put((results, (time.process_time() - cpu) / (time.monotonic() - wall)))
 
 
@@ -190,7 +190,7 @@ def stage(args, base: str, count: int, servers: list[int]) -> dict:
     for client in clients:
         client.start()
     pids = [pid for root in servers for pid in process_tree(root)]
-    lecturer_frames, changes, cpu = asyncio.run(
+    lecturer_frames, changes, cpu = run(
         lecturer(url, key, window, args.change_every, lambda: cpu_seconds(pids))
     )
     batches = [queue.get(timeout=args.seconds + 120) for _ in clients]

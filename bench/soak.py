@@ -31,7 +31,7 @@ from pathlib import Path
 from websockets.asyncio.client import connect
 
 from bench.load import percentile, process_tree, start_server
-from bench.tab_client import FrameHeaders
+from bench.tab_client import FrameHeaders, run
 
 RATES = ("0.03", "0.01")
 
@@ -91,7 +91,7 @@ def client_process(url, tabs, rejoining, start, interval, buckets, queue) -> Non
         live = [[0] * buckets for _ in range(tabs)]
         await asyncio.gather(report(), *(one(i) for i in range(tabs)))
 
-    asyncio.run(all_tabs())
+    run(all_tabs())
 
 
 def rss_mb(pids: list[int]) -> float:

@@ -22,7 +22,7 @@ from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
 from bench.load import cpu_seconds
 from bench.room import free_port, wait_for
-from bench.tab_client import Tab, open_tab
+from bench.tab_client import Tab, open_tab, run
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAME_BYTES = 900  # a default frame, compressed as a tab's stream (docs/protocol.md)
@@ -46,7 +46,7 @@ async def echo_frames(websocket: WebSocket) -> None:
 def client_process(url: str, tabs: int, seconds: float, queue: multiprocessing.Queue) -> None:
     """Round trips a second over ``seconds``, after a second of warm-up."""
 
-    async def run() -> float:
+    async def round_trips() -> float:
         count = 0
 
         def on_frame(tab: Tab, message: bytes, arrived: float) -> None:
@@ -63,7 +63,7 @@ def client_process(url: str, tabs: int, seconds: float, queue: multiprocessing.Q
             tab.close()
         return rate
 
-    queue.put(asyncio.run(run()))
+    queue.put(run(round_trips()))
 
 
 def main() -> None:
