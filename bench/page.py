@@ -5,6 +5,10 @@
    small, a wide and a polar network.
 2. Why maps are layout images: the median time to show a new 48² map by
    restyling a Plotly heatmap trace against swapping the plot's image.
+3. Server start → first frame (issue 10): from starting the server process
+   to the first frame drawn in a browser that is already open, on a first
+   visit (empty cache) and a repeat one. The kernels' disk cache is warm, as
+   after an install's first start.
 
     .venv/bin/python bench/page.py --seconds 3 --repeats 3
 
@@ -21,9 +25,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+PORT = 8765  # one port for the start-up runs: the browser's cache is per origin
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 NETWORKS = {
     "default (2-4-2-1)": "",
@@ -66,24 +71,49 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server() -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_server(port: int | None = None) -> tuple[subprocess.Popen, str]:
+    port = port or free_port()
     command = [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ})
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    for _ in range(1000):
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=1):
                 return process, url
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.03)
     process.terminate()
     raise RuntimeError("the server did not start")
 
 
 def first_frame(page: Page) -> None:
     page.wait_for_function("Number(document.getElementById('playground').dataset.frame) > 0")
+
+
+def start_to_first_frame(browser: Browser, cached: bool) -> float:
+    """Seconds from starting a server to its page's first frame drawn; ``cached``:
+    the browser has the static files from a visit to an earlier server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        if cached:  # the same URLs (content-hashed, a year's cache) from another server
+            process, url = start_server(PORT)
+            page.goto(url)
+            first_frame(page)
+            process.terminate()
+            process.wait()
+        began = time.monotonic()
+        process, url = start_server(PORT)
+        try:
+            page.goto(url)
+            first_frame(page)
+            return time.monotonic() - began
+        finally:
+            process.terminate()
+            process.wait()
+    finally:
+        context.close()
 
 
 def frames_per_second(page: Page, url: str, seconds: float, repeats: int) -> list[float]:
@@ -123,6 +153,13 @@ def main() -> None:
                 f"new 48² map: heatmap restyle {swap['heatmap']:.1f} ms, "
                 f"layout image {swap['image']:.2f} ms ({ratio:.0f}×)"
             )
+            process.terminate()  # before the start-up runs, which start their own
+            process.wait()
+            for cached, visit in ((False, "first visit"), (True, "repeat visit")):
+                times = [start_to_first_frame(browser, cached) for _ in range(args.repeats)]
+                runs = ", ".join(f"{t:.2f}" for t in times)
+                median = statistics.median(times)
+                print(f"server start → first frame, {visit}: median {median:.2f} s ({runs})")
             browser.close()
     finally:
         process.terminate()

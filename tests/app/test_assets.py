@@ -41,6 +41,13 @@ def test_the_import_map_covers_every_module_the_modules_import(client):
             assert mapped[f"/static/js/{target}"].startswith(f"/static/js/{target}?v=")
 
 
+def test_the_page_preloads_every_module_at_its_hashed_url(client):
+    html = client.get("/").text
+    (import_map,) = re.findall(r'<script type="importmap">(.*?)</script>', html)
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)
+    assert sorted(preloaded) == sorted(json.loads(import_map)["imports"].values())
+
+
 def test_assets_go_gzipped_to_browsers_that_take_it_and_plain_to_the_rest(client):
     url = next(u for u in hashed_urls(client) if PLOTLY in u)
     packed = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
