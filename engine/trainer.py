@@ -27,7 +27,7 @@ from engine.losses import Loss, get_loss
 from engine.network import LayerCache, Network, keep_masks
 from engine.optimizers import make_optimizer
 from engine.regularization import get_regularizer
-from engine.snapshot import Snapshot, snapshot
+from engine.snapshot import Snapshot, snapshot, two_grid_snapshot
 
 Array = np.ndarray
 
@@ -461,11 +461,14 @@ class Trainer:
 
     def maps(self, output_resolution: int, neuron_resolution: int) -> Snapshot:
         """What one picture needs: the output map fine, the neuron and feature maps coarse."""
-        features = self.config.features
-        with np.errstate(all="ignore"):  # once for both: a frame asks for them every time
-            fine = snapshot(self.network, features, output_resolution, self.kernels)
-            coarse = snapshot(self.network, features, neuron_resolution, self.kernels)
-        return Snapshot(fine.output, coarse.neurons, coarse.features)
+        with np.errstate(all="ignore"):
+            return two_grid_snapshot(
+                self.network,
+                self.config.features,
+                output_resolution,
+                neuron_resolution,
+                self.kernels,
+            )
 
 
 def class_changes(classes: int) -> dict[str, Any]:

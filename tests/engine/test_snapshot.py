@@ -7,7 +7,14 @@ from engine import Trainer
 from engine.features import transform
 from engine.grid import grid_axis, grid_points
 from engine.network import Network
-from engine.snapshot import feature_plane, feature_range, representation, snapshot
+from engine.snapshot import (
+    feature_plane,
+    feature_range,
+    representation,
+    snapshot,
+    two_grid_snapshot,
+)
+from engine.trainer import class_changes
 
 FEATURES = ["x1", "x2", "r"]
 
@@ -132,3 +139,26 @@ def test_feature_plane_draws_the_output_over_the_pairs_own_grid(features, pair):
 )
 def test_feature_plane_is_none_unless_the_inputs_are_exactly_the_pair(features, pair):
     assert feature_plane(_net(features=features), features, pair, 8) is None
+
+
+@pytest.mark.parametrize("kernels", [True, False])
+@pytest.mark.parametrize(
+    "config",
+    [
+        {},
+        {"hidden": [3, 5], "batch_norm": True},
+        {"dataset": "blobs", **class_changes(3), "features": ["x1", "x2", "r"]},
+    ],
+)
+def test_a_two_grid_snapshot_holds_the_maps_of_a_fine_and_a_coarse_snapshot(kernels, config):
+    trainer = Trainer.from_config(config, kernels=kernels)
+    trainer.epoch()
+    features, bound = trainer.config.features, trainer.kernels
+    both = two_grid_snapshot(trainer.network, features, 12, 5, bound)
+    fine = snapshot(trainer.network, features, 12, bound)
+    coarse = snapshot(trainer.network, features, 5, bound)
+    np.testing.assert_array_equal(both.output, fine.output)
+    np.testing.assert_array_equal(both.features, coarse.features)
+    assert len(both.neurons) == len(coarse.neurons)
+    for mine, theirs in zip(both.neurons, coarse.neurons, strict=True):
+        np.testing.assert_array_equal(mine, theirs)
