@@ -10,6 +10,8 @@ it in place, so weights edited by the page (engine/weights.py) are seen by
 the next step, and the NumPy code can take over at any time.
 """
 
+import threading
+
 import numpy as np
 
 from engine.config import ExperimentConfig
@@ -22,6 +24,7 @@ from engine.optimizers import Optimizer
 
 Array = np.ndarray
 F32 = np.float32
+_EVALUATION = threading.local()  # the maps' pre-activation buffer (Kernels._scratch_for)
 
 
 class Kernels:
@@ -44,7 +47,6 @@ class Kernels:
         self._units = np.zeros((5, self.rows, 0), dtype=F32)
         self._inv_std = np.zeros(self.rows, dtype=F32)
         self._batch_targets = np.zeros(0)
-        self._scratch = np.zeros((self.rows, 0), dtype=F32)
         self._scores = np.zeros(4)  # the training call's scores at the end of a pass
         self._adopt_running_statistics()
 
@@ -129,10 +131,15 @@ class Kernels:
         return done, batch_loss, finite, scores, masks
 
     def _scratch_for(self, n: int) -> Array:
-        """A (rows, ≥ n) float32 buffer for the pre-activations of n points."""
-        if self._scratch.shape[1] < n:
-            self._scratch = np.zeros((self.rows, n), dtype=F32)
-        return self._scratch
+        """A (rows, n) float32 buffer for the pre-activations of n points: one per
+        thread for every network (evaluation writes each row before it reads it),
+        so the maps of a server's hundreds of tabs write to memory still in the
+        cache, not to a cold buffer of their own."""
+        size = self.rows * n
+        flat = getattr(_EVALUATION, "z", None)
+        if flat is None or flat.size < size:
+            flat = _EVALUATION.z = np.empty(size, dtype=F32)
+        return flat[:size].reshape(self.rows, n)
 
     def measure(
         self, train: tuple[Array, Array], test: tuple[Array, Array]

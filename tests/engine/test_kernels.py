@@ -615,3 +615,17 @@ def test_kernels_compiled_into_an_image_serve_a_user_who_cannot_write_them():
         assert sorted(cache.rglob("*")) == files  # nothing written
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+
+
+def test_networks_sharing_a_threads_evaluation_buffer_each_get_their_own_maps():
+    small = Trainer.from_config({"hidden": [2]})
+    wide = Trainer.from_config({"hidden": [8, 8], "features": ["x1", "x2", "r"]})
+    assert small.path == wide.path == "kernel"
+    first = small.maps(48, 20)
+    wide.maps(48, 20)  # more rows and the same points: it writes over the whole buffer
+    again = small.maps(48, 20)
+    np.testing.assert_array_equal(first.output, again.output)
+    for mine, theirs in zip(first.neurons, again.neurons, strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+    reference = Trainer.from_config({"hidden": [2]}, kernels=False).maps(48, 20)
+    np.testing.assert_allclose(again.output, reference.output, atol=1e-5)
