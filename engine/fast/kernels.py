@@ -24,7 +24,16 @@ from engine.optimizers import Optimizer
 
 Array = np.ndarray
 F32 = np.float32
-_EVALUATION = threading.local()  # the maps' pre-activation buffer (Kernels._scratch_for)
+# Work buffers, one per thread for every network (Kernels._units_for, _scratch_for).
+_TRAINING, _EVALUATION = threading.local(), threading.local()
+
+
+def _shared(buffers: threading.local, size: int) -> Array:
+    """The first ``size`` floats of this thread's buffer of that kind (grown as needed)."""
+    flat = getattr(buffers, "flat", None)
+    if flat is None or flat.size < size:
+        flat = buffers.flat = np.empty(size, dtype=F32)
+    return flat[:size]
 
 
 class Kernels:
@@ -44,7 +53,6 @@ class Kernels:
         self.rows = n_rows(network)
         # Each layer's rows of the unit buffers, as Python slices for the maps' views.
         self._outputs = [slice(int(r[ROW_OUT]), int(r[ROW_OUT] + r[FAN_OUT])) for r in self.layers]
-        self._units = np.zeros((5, self.rows, 0), dtype=F32)
         self._inv_std = np.zeros(self.rows, dtype=F32)
         self._batch_targets = np.zeros(0)
         self._scores = np.zeros(4)  # the training call's scores at the end of a pass
@@ -73,11 +81,12 @@ class Kernels:
         return self.running
 
     def _units_for(self, n: int) -> Array:
-        """The (5, rows, ≥ n) float32 unit buffers; scoring uses the first two."""
-        if self._units.shape[2] < n:
-            self._units = np.zeros((5, self.rows, n), dtype=F32)
+        """The (5, rows, n) float32 unit buffers; scoring uses the first two. One
+        per thread for every network, as ``_scratch_for``: a pass writes each
+        unit before it reads it, and the dropout masks are read right after."""
+        if len(self._batch_targets) < n:
             self._batch_targets = np.zeros(n)
-        return self._units
+        return _shared(_TRAINING, 5 * self.rows * n).reshape(5, self.rows, n)
 
     def train(
         self,
@@ -135,11 +144,7 @@ class Kernels:
         thread for every network (evaluation writes each row before it reads it),
         so the maps of a server's hundreds of tabs write to memory still in the
         cache, not to a cold buffer of their own."""
-        size = self.rows * n
-        flat = getattr(_EVALUATION, "z", None)
-        if flat is None or flat.size < size:
-            flat = _EVALUATION.z = np.empty(size, dtype=F32)
-        return flat[:size].reshape(self.rows, n)
+        return _shared(_EVALUATION, self.rows * n).reshape(self.rows, n)
 
     def measure(
         self, train: tuple[Array, Array], test: tuple[Array, Array]

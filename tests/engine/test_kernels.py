@@ -629,3 +629,19 @@ def test_networks_sharing_a_threads_evaluation_buffer_each_get_their_own_maps():
         np.testing.assert_array_equal(mine, theirs)
     reference = Trainer.from_config({"hidden": [2]}, kernels=False).maps(48, 20)
     np.testing.assert_allclose(again.output, reference.output, atol=1e-5)
+
+
+@pytest.mark.parametrize("wide", [{"hidden": [8, 8], "dropout": 0.2}, {"batch_norm": True}])
+def test_trainers_taking_turns_in_one_thread_train_as_each_would_alone(wide):
+    alone = [Trainer.from_config({}), Trainer.from_config(wide)]
+    for trainer in alone:
+        for _ in range(3):
+            trainer.epoch()
+    turns = [Trainer.from_config({}), Trainer.from_config(wide)]
+    for _ in range(3):
+        for trainer in turns:  # each pass over the other's work in the thread's buffers
+            trainer.epoch()
+    for mine, theirs in zip(turns, alone, strict=True):
+        assert mine.path == "kernel"
+        np.testing.assert_array_equal(mine.network.params, theirs.network.params)
+        assert [r.test_loss for r in mine.history] == [r.test_loss for r in theirs.history]
