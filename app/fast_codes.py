@@ -3,9 +3,10 @@
 app/frames.py's NumPy ``quantize`` and ``stacked_map_array`` are the
 specification; this kernel does the same work (bounds of each map, then its
 codes) in one pass instead of ~20 NumPy calls: a default frame's output and
-neuron maps took ~40 µs in NumPy, ~3 µs here. It compiles in the server's
-warm-up thread (app/main.py) with the engine's kernels; until then, and
-where numba cannot run, frames use NumPy, so no frame waits for the compiler.
+neuron maps took ~40 µs in NumPy, ~12 µs here (most of it the calls). It
+compiles in the server's warm-up thread (app/main.py) with the engine's
+kernels; until then, and where numba cannot run, frames use NumPy, so no
+frame waits for the compiler.
 
 Values are read as float64 (NumPy's float32 maps are quantised in float32),
 so a value that falls within rounding error of the middle between two codes

@@ -29,8 +29,8 @@ STREAMED = 2  # the flag: everything after the prefix continues the page's zlib 
 STREAM_START = 4  # with STREAMED: a new stream starts here (the page drops the old one)
 # Compressed by ISA-L (python-isal), whose deflate makes the same zlib streams
 # as zlib for the page's DecompressionStream at twice to four times the speed:
-# a default frame through 400 pages' streams in turn took 21 µs for 1.08 KB,
-# where zlib took 46 µs for 1.2 KB at level 1 with a 16 KB window (the fastest
+# a default frame through 400 pages' streams in turn took ~24 µs for 1.08 KB,
+# where zlib took ~45 µs for 1.2 KB at level 1 with a 16 KB window (the fastest
 # zlib setting measured: python -m bench.compression).
 ZLIB_LEVEL = 1  # of ISA-L's 0–3: level 0's frames are ~25% larger for ~4 µs less
 # 64 shades per map: twice TensorFlow Playground's 30, and 6-bit codes compress well.
